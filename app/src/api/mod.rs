@@ -1,0 +1,4 @@
+//! Server functions, one module per feature. Each is a thin adapter: read the context,
+//! call one `domain` service, map the result into a view type.
+
+pub mod networks;

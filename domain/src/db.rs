@@ -1,0 +1,77 @@
+//! Opening the database (SQLite or PostgreSQL, chosen by the URL) and migrating it.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:// (got '{0}')")]
+    UnsupportedScheme(String),
+    #[error("DATABASE_URL is not a valid database URL: {0}")]
+    InvalidUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Unreachable(String),
+}
+
+/// Pool sizing and timeouts.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// Opens a pool for `url`.
+///
+/// SQLite runs in WAL mode with a busy timeout, so concurrent writers queue instead of
+/// failing, and with foreign keys enforced.
+pub async fn connect(url: &str, pool: &PoolSettings) -> Result<DatabaseConnection, ConnectError> {
+    if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| ConnectError::InvalidUrl(e.to_string()))?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let sqlite = SqlitePoolOptions::new()
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
+            .connect_with(options)
+            .await
+            .map_err(|e| ConnectError::Unreachable(e.to_string()))?;
+        Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlite))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let options = PgConnectOptions::from_str(url).map_err(|e| ConnectError::InvalidUrl(e.to_string()))?;
+        let pg = PgPoolOptions::new()
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
+            .connect_with(options)
+            .await
+            .map_err(|e| ConnectError::Unreachable(e.to_string()))?;
+        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pg))
+    } else {
+        let scheme = url.split(':').next().unwrap_or_default();
+        Err(ConnectError::UnsupportedScheme(format!("{scheme}:…")))
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}

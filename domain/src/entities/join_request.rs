@@ -1,0 +1,61 @@
+//! A request to join an exchange network with one ASN and (usually) one node.
+
+use sea_orm::entity::prelude::*;
+
+pub use crate::workflow::RequestStatus;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "join_request")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub asn: i64,
+    pub zt_network_id: String,
+    pub status: RequestStatus,
+    pub node_id: Option<String>,
+    pub notes: Option<String>,
+    pub reject_reason: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTimeUtc>,
+    /// Failed provisioning attempts so far.
+    pub retry_count: i32,
+    /// The worker holding this request while it is `provisioning`, and until when.
+    pub lease_owner: Option<String>,
+    pub lease_expires_at: Option<DateTimeUtc>,
+    pub requested_at: DateTimeUtc,
+    pub decided_at: Option<DateTimeUtc>,
+    pub provisioned_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::app_user::Entity",
+        from = "Column::UserId",
+        to = "super::app_user::Column::Id"
+    )]
+    User,
+    #[sea_orm(
+        belongs_to = "super::zt_network::Entity",
+        from = "Column::ZtNetworkId",
+        to = "super::zt_network::Column::Id"
+    )]
+    Network,
+}
+
+impl Related<super::app_user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl Related<super::zt_network::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Network.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! SeaORM entities, one per table of the schema in the `migration` crate.
+
+pub mod app_user;
+pub mod audit_event;
+pub mod join_request;
+pub mod local_credential;
+pub mod login_attempt;
+pub mod oauth_state;
+pub mod user_asn;
+pub mod user_network_access;
+pub mod user_session;
+pub mod zt_ipv6_allocation_state;
+pub mod zt_ipv6_assignment;
+pub mod zt_membership;
+pub mod zt_network;

@@ -1,0 +1,38 @@
+//! ZT-IX business rules, free of HTTP and of the UI framework: entities, validated
+//! domain types, the join-request status machine, the audit trail and services.
+//!
+//! The `server` crate (HTTP API, CLI, worker) and the `app` crate's server functions
+//! both call into this crate, so every rule has exactly one implementation.
+
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod entities;
+pub mod networks;
+pub mod settings;
+pub mod types;
+pub mod workflow;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+pub use settings::RuntimeSettings;
+
+/// What every service call needs: the database and the runtime policy.
+///
+/// Cheap to clone; the web tier, the server functions and the worker share one.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub settings: Arc<RuntimeSettings>,
+}
+
+impl Services {
+    pub fn new(db: DatabaseConnection, settings: RuntimeSettings) -> Self {
+        Self { db, settings: Arc::new(settings) }
+    }
+}

@@ -1,0 +1,148 @@
+//! Runtime policy from the TOML file (`ZTIX_RUNTIME_CONFIG_PATH`): approval mode,
+//! login and session limits, worker tuning and the exchange networks.
+//!
+//! Parsed once at startup; unknown keys are refused so a typo cannot silently fall back
+//! to a default.
+
+mod networks;
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub use networks::{ConfiguredNetwork, NetworkRef, NetworkSettings};
+
+/// How new join requests are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalMode {
+    /// An admin approves or rejects every request.
+    #[default]
+    ManualAdmin,
+    /// An eligible new request is approved at once by the system.
+    PolicyAuto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkflowSettings {
+    pub approval_mode: ApprovalMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// How long a PeeringDB login may take between redirect and callback.
+    pub oauth_state_ttl_seconds: u32,
+    pub password_min_length: u32,
+    /// Failed local logins per username within the window before `429 rate_limited`.
+    pub max_failures_per_username: u32,
+    /// Failed local logins per client address within the window before `429 rate_limited`.
+    pub max_failures_per_client: u32,
+    pub failure_window_seconds: u32,
+    /// A session unused this long ends.
+    pub session_idle_timeout_seconds: u32,
+    /// A session ends this long after login, used or not.
+    pub session_lifetime_seconds: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            oauth_state_ttl_seconds: 600,
+            password_min_length: 12,
+            max_failures_per_username: 5,
+            max_failures_per_client: 30,
+            failure_window_seconds: 900,
+            session_idle_timeout_seconds: 8 * 3600,
+            session_lifetime_seconds: 7 * 24 * 3600,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PeeringDbSettings {
+    /// Also require the `manage_peering_sessions` flag on a network, not only read access.
+    pub require_manage_peering_sessions: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkerSettings {
+    /// How long a worker owns a request it is provisioning before another may take over.
+    pub lease_seconds: u32,
+    /// Requests one worker provisions at the same time.
+    pub concurrency: u32,
+    /// Retries of a transient upstream error inside one provisioning attempt.
+    pub transient_retries: u32,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self { lease_seconds: 60, concurrency: 4, transient_retries: 3 }
+    }
+}
+
+/// The whole runtime configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RuntimeSettings {
+    pub workflow: WorkflowSettings,
+    pub auth: AuthSettings,
+    pub peeringdb: PeeringDbSettings,
+    pub worker: WorkerSettings,
+    pub networks: Vec<NetworkSettings>,
+}
+
+/// Why the runtime configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read runtime config {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("runtime config {path} is invalid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl RuntimeSettings {
+    /// Parses and validates a TOML document; `origin` names it in errors.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self, SettingsError> {
+        let invalid = |message: String| SettingsError::Invalid { path: origin.to_owned(), message };
+        let settings: Self = toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_owned()))?;
+        settings.validate().map_err(invalid)?;
+        Ok(settings)
+    }
+
+    /// Reads `path`. A missing file gives the defaults when `optional` is true.
+    pub fn load(path: &Path, optional: bool) -> Result<Self, SettingsError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_toml(&text, &path.display().to_string()),
+            Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(SettingsError::Read { path: path.display().to_string(), source }),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("auth.oauth_state_ttl_seconds", self.auth.oauth_state_ttl_seconds),
+            ("auth.password_min_length", self.auth.password_min_length),
+            ("auth.max_failures_per_username", self.auth.max_failures_per_username),
+            ("auth.max_failures_per_client", self.auth.max_failures_per_client),
+            ("auth.failure_window_seconds", self.auth.failure_window_seconds),
+            ("auth.session_idle_timeout_seconds", self.auth.session_idle_timeout_seconds),
+            ("auth.session_lifetime_seconds", self.auth.session_lifetime_seconds),
+            ("worker.lease_seconds", self.worker.lease_seconds),
+            ("worker.concurrency", self.worker.concurrency),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
+            return Err(format!("{key} must be greater than 0"));
+        }
+        if self.auth.password_min_length < 8 {
+            return Err("auth.password_min_length must be at least 8".into());
+        }
+        networks::validate(&self.networks)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,94 @@
+use super::*;
+
+const EXAMPLE: &str = r#"
+[workflow]
+approval_mode = "policy_auto"
+
+[auth]
+oauth_state_ttl_seconds = 300
+
+[[networks]]
+suffix = "000001"
+name = "ZT-IX Frankfurt"
+description = "Peering LAN"
+ipv6_prefix = "2001:db8:1::/64"
+
+[[networks]]
+id = "8056c2e21c000002"
+name = "ZT-IX Amsterdam"
+ipv6_prefix = "2001:db8:2::/64"
+"#;
+
+fn error_of(text: &str) -> String {
+    RuntimeSettings::from_toml(text, "test.toml").unwrap_err().to_string()
+}
+
+#[test]
+fn an_empty_file_gives_the_documented_defaults() {
+    let s = RuntimeSettings::from_toml("", "test.toml").unwrap();
+    assert_eq!(s.workflow.approval_mode, ApprovalMode::ManualAdmin);
+    assert_eq!(s.auth.oauth_state_ttl_seconds, 600);
+    assert_eq!(s.auth.password_min_length, 12);
+    assert_eq!(s.auth.max_failures_per_username, 5);
+    assert_eq!(s.auth.max_failures_per_client, 30);
+    assert_eq!(s.auth.failure_window_seconds, 900);
+    assert_eq!(s.worker.lease_seconds, 60);
+    assert!(!s.peeringdb.require_manage_peering_sessions);
+    assert!(s.networks.is_empty());
+}
+
+#[test]
+fn the_example_parses() {
+    let s = RuntimeSettings::from_toml(EXAMPLE, "test.toml").unwrap();
+    assert_eq!(s.workflow.approval_mode, ApprovalMode::PolicyAuto);
+    assert_eq!(s.auth.oauth_state_ttl_seconds, 300);
+    assert_eq!(s.networks.len(), 2);
+    let controller = crate::types::ControllerAddress::parse("8056c2e21c").unwrap();
+    let first = s.networks[0].resolve(Some(&controller)).unwrap();
+    assert_eq!(first.id.as_str(), "8056c2e21c000001");
+    assert!(s.networks[0].resolve(None).is_err());
+    assert_eq!(s.networks[1].resolve(None).unwrap().id.as_str(), "8056c2e21c000002");
+}
+
+#[test]
+fn unknown_keys_are_refused_with_their_name() {
+    let message = error_of("[workflow]\napproval_mod = \"manual_admin\"\n");
+    assert!(message.contains("approval_mod"), "{message}");
+}
+
+#[test]
+fn an_unknown_approval_mode_is_refused() {
+    let message = error_of("[workflow]\napproval_mode = \"yolo\"\n");
+    assert!(message.contains("yolo") || message.contains("approval_mode"), "{message}");
+}
+
+#[test]
+fn bad_networks_are_refused_with_a_reason() {
+    let base = "name = \"X\"\nipv6_prefix = \"2001:db8:1::/64\"\n";
+    let cases = [
+        (format!("[[networks]]\n{base}"), "needs `suffix`"),
+        (format!("[[networks]]\nsuffix = \"000001\"\nid = \"8056c2e21c000001\"\n{base}"), "both"),
+        (format!("[[networks]]\nsuffix = \"00000G\"\n{base}"), "6 lower-case"),
+        (format!("[[networks]]\nsuffix = \"000001\"\n{base}[[networks]]\nsuffix = \"000001\"\nname = \"Y\"\nipv6_prefix = \"2001:db8:2::/64\"\n"), "twice"),
+        (format!("[[networks]]\nsuffix = \"000001\"\n{base}[[networks]]\nsuffix = \"000002\"\n{base}"), "used by another"),
+        ("[[networks]]\nsuffix = \"000001\"\nname = \"X\"\nipv6_prefix = \"2001:db8:1::/48\"\n".into(), "/64"),
+        ("[[networks]]\nsuffix = \"000001\"\nname = \" \"\nipv6_prefix = \"2001:db8:1::/64\"\n".into(), "name"),
+    ];
+    for (text, expected) in cases {
+        let message = error_of(&text);
+        assert!(message.contains(expected), "{expected:?} not in {message:?} for\n{text}");
+    }
+}
+
+#[test]
+fn zero_limits_are_refused() {
+    assert!(error_of("[worker]\nlease_seconds = 0\n").contains("worker.lease_seconds"));
+    assert!(error_of("[auth]\npassword_min_length = 4\n").contains("password_min_length"));
+}
+
+#[test]
+fn a_missing_optional_file_gives_defaults_but_a_missing_required_file_is_an_error() {
+    let path = std::path::Path::new("/nonexistent/zt-ix-runtime.toml");
+    assert_eq!(RuntimeSettings::load(path, true).unwrap(), RuntimeSettings::default());
+    assert!(RuntimeSettings::load(path, false).is_err());
+}

@@ -1,0 +1,191 @@
+//! Fresh, migrated databases for tests: a temporary SQLite file, or a new database on
+//! the PostgreSQL server at `ZTIX_TEST_POSTGRES_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped afterwards.
+//!
+//! `db_test!` runs one test body against both backends.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+use crate::db::{connect, migrate, PoolSettings};
+
+const DEFAULT_POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    /// A `DATABASE_URL` for the same database, for servers the test starts.
+    pub url: String,
+    postgres: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("ZTIX_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_ADMIN_URL.to_owned())
+}
+
+impl TestDb {
+    /// A fresh database with every migration applied.
+    pub async fn new(backend: Backend) -> Self {
+        let test_db = Self::empty(backend).await;
+        migrate(&test_db.db).await.expect("migrations apply to a fresh database");
+        test_db
+    }
+
+    /// A fresh database with no tables at all.
+    pub async fn empty(backend: Backend) -> Self {
+        let pool = PoolSettings { max_connections: 8, ..PoolSettings::default() };
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("zt-ix.db").display());
+                let db = connect(&url, &pool).await.expect("open SQLite");
+                Self { db, backend, url, postgres: None, _dir: Some(dir) }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let name = format!("ztix_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = connect(&admin_url, &PoolSettings { max_connections: 1, ..pool.clone() })
+                    .await
+                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for these tests: {e}"));
+                admin
+                    .execute(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE \"{name}\"")))
+                    .await
+                    .expect("create test database");
+                let _ = admin.close().await;
+                let (base, _) = admin_url
+                    .split('?')
+                    .next()
+                    .and_then(|u| u.rsplit_once('/'))
+                    .expect("ZTIX_TEST_POSTGRES_URL names a database");
+                let url = format!("{base}/{name}");
+                let db = connect(&url, &pool).await.expect("open test database");
+                Self { db, backend, url, postgres: Some((admin_url, name)), _dir: None }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let admin = connect(&admin_url, &PoolSettings { max_connections: 1, ..PoolSettings::default() })
+                    .await
+                    .ok()?;
+                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                admin.execute(Statement::from_string(DbBackend::Postgres, sql)).await.ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL:
+///
+/// ```text
+/// db_test!(async fn approve_twice_conflicts(t) { /* t: &TestDb */ });
+/// ```
+/// produces the tests `approve_twice_conflicts::sqlite` and `…::postgres`.
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            async fn run($db: &$crate::testing::TestDb) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let db = $crate::testing::TestDb::new($crate::testing::Backend::Sqlite).await;
+                run(&db).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                let db = $crate::testing::TestDb::new($crate::testing::Backend::Postgres).await;
+                run(&db).await;
+            }
+        }
+    };
+}
+
+/// Rows most tests need, inserted directly.
+pub mod fixtures {
+    use chrono::Utc;
+    use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+    use uuid::Uuid;
+
+    use crate::entities::{app_user, join_request, zt_network};
+    use crate::workflow::RequestStatus;
+
+    pub async fn user(db: &DatabaseConnection, username: &str, is_admin: bool) -> app_user::Model {
+        let now = Utc::now();
+        app_user::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            peeringdb_user_id: Set(None),
+            username: Set(username.to_owned()),
+            full_name: Set(None),
+            email: Set(None),
+            is_admin: Set(is_admin),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .expect("insert user")
+    }
+
+    pub async fn network(db: &DatabaseConnection, id: &str) -> zt_network::Model {
+        let now = Utc::now();
+        zt_network::ActiveModel {
+            id: Set(id.to_owned()),
+            name: Set(format!("Network {id}")),
+            description: Set(None),
+            ipv6_prefix: Set(Some("2001:db8:1::/64".into())),
+            is_active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .expect("insert network")
+    }
+
+    /// A join request in `status`, inserted as-is (no transition, no audit).
+    pub fn request(user_id: Uuid, asn: i64, network_id: &str, node_id: Option<&str>, status: RequestStatus) -> join_request::ActiveModel {
+        let now = Utc::now();
+        join_request::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            user_id: Set(user_id),
+            asn: Set(asn),
+            zt_network_id: Set(network_id.to_owned()),
+            status: Set(status),
+            node_id: Set(node_id.map(str::to_owned)),
+            notes: Set(None),
+            reject_reason: Set(None),
+            last_error: Set(None),
+            last_error_at: Set(None),
+            retry_count: Set(0),
+            lease_owner: Set(None),
+            lease_expires_at: Set(None),
+            requested_at: Set(now),
+            decided_at: Set(None),
+            provisioned_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+    }
+}

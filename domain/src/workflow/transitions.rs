@@ -1,0 +1,253 @@
+//! Every transition is one conditional UPDATE (`… WHERE id = ? AND status = <expected>`)
+//! plus its audit event, in one transaction: the first writer wins, a loser learns the
+//! current status, and nothing changes for it.
+
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::RequestStatus;
+use crate::audit::{self, Actor, AuditEntry};
+use crate::entities::join_request::{self, Column};
+
+/// Why a transition did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    #[error("join request not found")]
+    NotFound,
+    /// Someone else moved the request first (or it was never in the expected status).
+    #[error("the request is {current}; it cannot become {to}")]
+    Conflict { current: RequestStatus, to: RequestStatus },
+    /// The request is still `provisioning`, but under another worker's lease.
+    #[error("the provisioning lease on this request is held by another worker")]
+    LeaseLost,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Who decided to approve a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionSource {
+    ManualAdmin,
+    PolicyAuto,
+}
+
+impl DecisionSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ManualAdmin => "manual_admin",
+            Self::PolicyAuto => "policy_auto",
+        }
+    }
+}
+
+/// A non-empty reason, shown to the operator whose request was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectReason(String);
+
+impl RejectReason {
+    pub const MAX_CHARS: usize = 2000;
+
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        (!value.is_empty() && value.chars().count() <= Self::MAX_CHARS).then(|| Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One edge of the status machine with what it writes besides the status.
+struct Change {
+    from: RequestStatus,
+    to: RequestStatus,
+    actor: Actor,
+    action: &'static str,
+    sets: Vec<(Column, SimpleExpr)>,
+    /// An extra condition for the update, such as holding the lease.
+    guard: Option<Condition>,
+    metadata: Vec<(&'static str, Value)>,
+}
+
+impl Change {
+    fn new(from: RequestStatus, to: RequestStatus, actor: Actor, action: &'static str) -> Self {
+        debug_assert!(from.can_become(to), "{from} → {to} is not an edge");
+        Self { from, to, actor, action, sets: Vec::new(), guard: None, metadata: Vec::new() }
+    }
+
+    fn set(mut self, column: Column, value: impl Into<SimpleExpr>) -> Self {
+        self.sets.push((column, value.into()));
+        self
+    }
+
+    fn meta(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.metadata.push((key, value.into()));
+        self
+    }
+
+    fn held_by(mut self, worker: &str) -> Self {
+        self.guard = Some(Condition::all().add(Column::LeaseOwner.eq(worker)));
+        self
+    }
+}
+
+/// SQL NULL typed for a text column (PostgreSQL wants the type to match).
+fn null_text() -> SimpleExpr {
+    Expr::value(Option::<String>::None)
+}
+
+/// SQL NULL typed for a timestamp column.
+fn null_time() -> SimpleExpr {
+    Expr::value(Option::<chrono::DateTime<Utc>>::None)
+}
+
+async fn apply(
+    db: &DatabaseConnection,
+    id: Uuid,
+    change: Change,
+) -> Result<join_request::Model, TransitionError> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+
+    let mut update = join_request::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(change.to))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.eq(change.from));
+    for (column, value) in change.sets {
+        update = update.col_expr(column, value);
+    }
+    if let Some(guard) = change.guard {
+        update = update.filter(guard);
+    }
+    let updated = update.exec_with_returning(&txn).await?;
+
+    let Some(request) = updated.into_iter().next() else {
+        let current = current_status(&txn, id).await?;
+        return Err(match current {
+            None => TransitionError::NotFound,
+            Some(current) if current == change.from => TransitionError::LeaseLost,
+            Some(current) => TransitionError::Conflict { current, to: change.to },
+        });
+    };
+
+    let mut entry = AuditEntry::new(change.actor, change.action, "join_request", id)
+        .with("from_status", change.from.as_str())
+        .with("to_status", change.to.as_str());
+    for (key, value) in change.metadata {
+        entry = entry.with(key, value);
+    }
+    audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(request)
+}
+
+async fn current_status<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<RequestStatus>, DbErr> {
+    Ok(join_request::Entity::find_by_id(id).one(conn).await?.map(|r| r.status))
+}
+
+/// `pending → approved`, by an admin or by the automatic approval policy.
+#[tracing::instrument(skip_all, fields(request.id = %id))]
+pub async fn approve(
+    db: &DatabaseConnection,
+    id: Uuid,
+    actor: Actor,
+    source: DecisionSource,
+) -> Result<join_request::Model, TransitionError> {
+    let change = Change::new(RequestStatus::Pending, RequestStatus::Approved, actor, "join_request.approved")
+        .set(Column::DecidedAt, Expr::value(Utc::now()))
+        .meta("decision_source", source.as_str());
+    apply(db, id, change).await
+}
+
+/// `pending → rejected`, with the reason the operator will read.
+#[tracing::instrument(skip_all, fields(request.id = %id))]
+pub async fn reject(
+    db: &DatabaseConnection,
+    id: Uuid,
+    actor: Actor,
+    reason: &RejectReason,
+) -> Result<join_request::Model, TransitionError> {
+    let change = Change::new(RequestStatus::Pending, RequestStatus::Rejected, actor, "join_request.rejected")
+        .set(Column::DecidedAt, Expr::value(Utc::now()))
+        .set(Column::RejectReason, Expr::value(reason.as_str()))
+        .meta("reject_reason", reason.as_str());
+    apply(db, id, change).await
+}
+
+/// `failed → approved`: an admin asks for another provisioning attempt.
+#[tracing::instrument(skip_all, fields(request.id = %id))]
+pub async fn retry(db: &DatabaseConnection, id: Uuid, actor: Actor) -> Result<join_request::Model, TransitionError> {
+    let change = Change::new(RequestStatus::Failed, RequestStatus::Approved, actor, "join_request.retried");
+    apply(db, id, change).await
+}
+
+/// `approved → provisioning`: `worker` takes the request under a lease of `lease`.
+#[tracing::instrument(skip_all, fields(request.id = %id, worker = worker))]
+pub async fn start_provisioning(
+    db: &DatabaseConnection,
+    id: Uuid,
+    worker: &str,
+    lease: Duration,
+) -> Result<join_request::Model, TransitionError> {
+    let change = Change::new(
+        RequestStatus::Approved,
+        RequestStatus::Provisioning,
+        Actor::System(audit::SystemActor::Worker),
+        "join_request.provisioning_started",
+    )
+    .set(Column::LeaseOwner, Expr::value(worker))
+    .set(Column::LeaseExpiresAt, Expr::value(Utc::now() + lease))
+    .meta("worker", worker);
+    apply(db, id, change).await
+}
+
+/// `provisioning → active`, only by the worker that holds the lease.
+#[tracing::instrument(skip_all, fields(request.id = %id, worker = worker))]
+pub async fn activate(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result<join_request::Model, TransitionError> {
+    let change = Change::new(
+        RequestStatus::Provisioning,
+        RequestStatus::Active,
+        Actor::System(audit::SystemActor::Worker),
+        "join_request.activated",
+    )
+    .held_by(worker)
+    .set(Column::ProvisionedAt, Expr::value(Utc::now()))
+    .set(Column::LeaseOwner, null_text())
+    .set(Column::LeaseExpiresAt, null_time())
+    .set(Column::LastError, null_text())
+    .set(Column::LastErrorAt, null_time())
+    .meta("worker", worker);
+    apply(db, id, change).await
+}
+
+/// `provisioning → failed` with an actionable error, only by the worker that holds the lease.
+#[tracing::instrument(skip_all, fields(request.id = %id, worker = worker))]
+pub async fn fail(
+    db: &DatabaseConnection,
+    id: Uuid,
+    worker: &str,
+    error: &str,
+) -> Result<join_request::Model, TransitionError> {
+    let change = Change::new(
+        RequestStatus::Provisioning,
+        RequestStatus::Failed,
+        Actor::System(audit::SystemActor::Worker),
+        "join_request.failed",
+    )
+    .held_by(worker)
+    .set(Column::LastError, Expr::value(error))
+    .set(Column::LastErrorAt, Expr::value(Utc::now()))
+    .set(Column::RetryCount, Expr::col(Column::RetryCount).add(1))
+    .set(Column::LeaseOwner, null_text())
+    .set(Column::LeaseExpiresAt, null_time())
+    .meta("worker", worker)
+    .meta("error", error);
+    apply(db, id, change).await
+}

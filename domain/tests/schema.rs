@@ -1,0 +1,145 @@
+//! The invariants the database itself enforces, on SQLite and PostgreSQL.
+
+use domain::db_test;
+use domain::entities::{audit_event, join_request, zt_ipv6_assignment, zt_network};
+use domain::testing::{fixtures, TestDb};
+use domain::workflow::RequestStatus::{self, *};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Set, Statement,
+};
+
+const NET: &str = "8056c2e21c000001";
+
+async fn setup(t: &TestDb) -> uuid::Uuid {
+    fixtures::network(&t.db, NET).await;
+    fixtures::user(&t.db, "alice", false).await.id
+}
+
+async fn insert(t: &TestDb, user: uuid::Uuid, asn: i64, node: Option<&str>, status: RequestStatus) -> Result<join_request::Model, DbErr> {
+    fixtures::request(user, asn, NET, node, status).insert(&t.db).await
+}
+
+async fn table_names(t: &TestDb) -> Vec<String> {
+    let sql = match t.backend {
+        domain::testing::Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        domain::testing::Backend::Postgres => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    };
+    let rows = t.db.query_all(Statement::from_string(t.db.get_database_backend(), sql)).await.unwrap();
+    rows.iter().map(|r| r.try_get::<String>("", "name").unwrap()).collect()
+}
+
+db_test!(async fn migrations_go_up_down_and_up_again(t) {
+    let all = [
+        "app_user", "audit_event", "join_request", "local_credential", "login_attempt", "oauth_state",
+        "seaql_migrations", "user_asn", "user_network_access", "user_session", "zt_ipv6_allocation_state",
+        "zt_ipv6_assignment", "zt_membership", "zt_network",
+    ];
+    assert_eq!(table_names(t).await, all);
+    Migrator::down(&t.db, None).await.unwrap();
+    assert_eq!(table_names(t).await, ["seaql_migrations"]);
+    assert!(Migrator::get_applied_migrations(&t.db).await.unwrap().is_empty());
+    Migrator::up(&t.db, None).await.unwrap();
+    assert_eq!(table_names(t).await, all);
+    // and the invariants are back too
+    let user = setup(t).await;
+    insert(t, user, 64500, Some("aaaaaaaaaa"), Pending).await.unwrap();
+    assert!(insert(t, user, 64500, Some("aaaaaaaaaa"), Approved).await.is_err());
+});
+
+db_test!(async fn one_live_request_per_asn_network_and_node(t) {
+    let user = setup(t).await;
+    insert(t, user, 64500, Some("aaaaaaaaaa"), Pending).await.unwrap();
+    for status in RequestStatus::LIVE {
+        assert!(
+            insert(t, user, 64500, Some("aaaaaaaaaa"), status).await.is_err(),
+            "a second live ({status}) request for the same slot must be refused"
+        );
+    }
+    // settled requests do not hold the slot
+    insert(t, user, 64500, Some("aaaaaaaaaa"), Rejected).await.unwrap();
+    insert(t, user, 64500, Some("aaaaaaaaaa"), Failed).await.unwrap();
+    // other nodes, ASNs and networks are other slots
+    insert(t, user, 64500, Some("bbbbbbbbbb"), Pending).await.unwrap();
+    insert(t, user, 64501, Some("aaaaaaaaaa"), Pending).await.unwrap();
+});
+
+db_test!(async fn a_request_without_node_is_its_own_single_slot(t) {
+    let user = setup(t).await;
+    insert(t, user, 64500, None, Pending).await.unwrap();
+    assert!(insert(t, user, 64500, None, Active).await.is_err());
+    insert(t, user, 64500, Some("aaaaaaaaaa"), Pending).await.unwrap();
+    insert(t, user, 64500, None, Rejected).await.unwrap();
+    insert(t, user, 64501, None, Pending).await.unwrap();
+});
+
+db_test!(async fn hex_formats_ranges_and_statuses_are_checked(t) {
+    let user = setup(t).await;
+    for node in ["AAAAAAAAAA", "aaaaaaaaa", "aaaaaaaaaaa", "gggggggggg", "0000000000", "ff00000000"] {
+        assert!(insert(t, user, 64500, Some(node), Pending).await.is_err(), "node id {node:?} must be refused");
+    }
+    for asn in [0, -1, 4_294_967_296] {
+        assert!(insert(t, user, asn, None, Pending).await.is_err(), "ASN {asn} must be refused");
+    }
+    insert(t, user, 4_294_967_295, None, Pending).await.unwrap();
+
+    let mut negative = fixtures::request(user, 64502, NET, None, Pending);
+    negative.retry_count = Set(-1);
+    assert!(negative.insert(&t.db).await.is_err(), "retry_count must not be negative");
+
+    let bad_status = format!(
+        "UPDATE join_request SET status = 'bogus' WHERE asn = {}",
+        4_294_967_295_i64
+    );
+    assert!(t.db.execute_unprepared(&bad_status).await.is_err(), "unknown status must be refused");
+
+    for network in ["8056C2E21C000001", "8056c2e21c00001", "8056c2e21c00000z"] {
+        let now = chrono::Utc::now();
+        let row = zt_network::ActiveModel {
+            id: Set(network.into()),
+            name: Set("x".into()),
+            description: Set(None),
+            ipv6_prefix: Set(None),
+            is_active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        assert!(row.insert(&t.db).await.is_err(), "network id {network:?} must be refused");
+    }
+});
+
+db_test!(async fn ipv6_sequences_must_be_positive_and_unique(t) {
+    let user = setup(t).await;
+    let r1 = insert(t, user, 64500, Some("aaaaaaaaaa"), Active).await.unwrap();
+    let r2 = insert(t, user, 64500, Some("bbbbbbbbbb"), Active).await.unwrap();
+    let assign = |request: uuid::Uuid, sequence: i32, ip: &str| zt_ipv6_assignment::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        join_request_id: Set(request),
+        zt_network_id: Set(NET.into()),
+        asn: Set(64500),
+        sequence: Set(sequence),
+        assigned_ip: Set(ip.into()),
+        created_at: Set(chrono::Utc::now()),
+    };
+    assert!(assign(r1.id, 0, "2001:db8:1:0:6:4500:0:0").insert(&t.db).await.is_err(), "sequence 0");
+    assign(r1.id, 1, "2001:db8:1:0:6:4500:0:1").insert(&t.db).await.unwrap();
+    assert!(assign(r2.id, 1, "2001:db8:1:0:6:4500:0:2").insert(&t.db).await.is_err(), "reused sequence");
+    assert!(assign(r2.id, 2, "2001:db8:1:0:6:4500:0:1").insert(&t.db).await.is_err(), "reused address");
+    assert!(assign(r1.id, 2, "2001:db8:1:0:6:4500:0:2").insert(&t.db).await.is_err(), "second address for one request");
+    assign(r2.id, 2, "2001:db8:1:0:6:4500:0:2").insert(&t.db).await.unwrap();
+});
+
+db_test!(async fn the_audit_trail_is_append_only(t) {
+    let event = domain::audit::record(
+        &t.db,
+        domain::audit::AuditEntry::new(domain::audit::Actor::System(domain::audit::SystemActor::Cli), "test.event", "test", "1"),
+    )
+    .await
+    .unwrap();
+    let mut changed: audit_event::ActiveModel = event.clone().into();
+    changed.action = Set("test.rewritten".into());
+    assert!(changed.update(&t.db).await.is_err(), "UPDATE must be refused");
+    assert!(audit_event::Entity::delete_by_id(event.id).exec(&t.db).await.is_err(), "DELETE must be refused");
+    assert_eq!(audit_event::Entity::find().count(&t.db).await.unwrap(), 1);
+    assert_eq!(audit_event::Entity::find_by_id(event.id).one(&t.db).await.unwrap().unwrap().action, "test.event");
+});

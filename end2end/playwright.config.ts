@@ -1,0 +1,61 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The portal under test: the debug build, a fresh SQLite database, a fixed runtime config.
+const repo = path.resolve(__dirname, "..");
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, "target");
+const binary = process.env.ZTIX_BIN ?? path.join(targetDir, "debug", "zt-ix");
+const port = Number(process.env.ZTIX_E2E_PORT ?? 3300);
+const baseURL = `http://127.0.0.1:${port}`;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zt-ix-e2e-"));
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"], ["html", { open: "never" }]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `${binary} serve`,
+    url: `${baseURL}/readyz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: process.env.ZTIX_E2E_LOGS ? "pipe" : "ignore",
+    stderr: "pipe",
+    env: {
+      APP_ENV: "development",
+      DATABASE_URL: `sqlite://${path.join(dataDir, "e2e.db")}?mode=rwc`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site"),
+      PUBLIC_BASE_URL: baseURL,
+      ZTIX_RUNTIME_CONFIG_PATH: path.join(__dirname, "fixtures", "runtime-config.toml"),
+      RUST_LOG: "info",
+      LOG_FORMAT: "json",
+    },
+  },
+});

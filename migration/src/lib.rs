@@ -1,0 +1,29 @@
+//! Database schema of ZT-IX, one migration per feature area, for SQLite and PostgreSQL.
+//!
+//! Invariants that must hold whatever the code does (live-request uniqueness, hex
+//! formats, ranges, the append-only audit trail) are enforced here, in the database.
+
+pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::MigrationStatus;
+
+mod constraints;
+mod m20261128_000001_identity;
+mod m20261128_000002_networks;
+mod m20261128_000003_join_requests;
+mod m20261128_000004_provisioning;
+mod m20261128_000005_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_identity::Migration),
+            Box::new(m20261128_000002_networks::Migration),
+            Box::new(m20261128_000003_join_requests::Migration),
+            Box::new(m20261128_000004_provisioning::Migration),
+            Box::new(m20261128_000005_audit::Migration),
+        ]
+    }
+}

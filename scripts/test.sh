@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need (once) and runs every test: Rust unit and integration
+# tests on SQLite and PostgreSQL, then the browser tests.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ensure_rust_tools
+ensure_npm
+need_apt chromium bird2 openssh-server postgresql-client
+source "$REPO/scripts/postgres.sh"
+ensure_postgres
+
+cd "$REPO"
+TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
+started=$(date +%s)
+
+say "building the site (server + wasm, debug)"
+cargo leptos build
+
+say "Rust tests (SQLite and PostgreSQL at ${ZTIX_TEST_POSTGRES_URL})"
+cargo test --workspace --exclude frontend --no-fail-fast
+
+say "browser tests (Chromium)"
+(cd end2end && CI=1 ZTIX_BIN="$TARGET/debug/zt-ix" LEPTOS_SITE_ROOT="$REPO/target/site" npx playwright test)
+
+say "all tests passed in $(( $(date +%s) - started ))s"

@@ -1,0 +1,4 @@
+//! One module per `zt-ix` subcommand.
+
+pub mod migrate;
+pub mod serve;

@@ -1,0 +1,46 @@
+use std::net::SocketAddr;
+
+use url::Url;
+
+use super::{AppEnv, EnvSource};
+
+/// Where the portal listens and how browsers reach it.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub listen: SocketAddr,
+    /// Scheme, host and port as browsers see them, without a trailing slash.
+    /// `Origin` headers are compared against it; redirect URIs are built from it.
+    pub public_origin: String,
+    pub public_base_url: Url,
+    /// Built site assets (`LEPTOS_SITE_ROOT`); `None` = find `target/site`.
+    pub site_root: Option<String>,
+}
+
+impl HttpConfig {
+    pub(super) fn read(env: &mut EnvSource, app_env: AppEnv) -> Self {
+        let listen = env.parse_or("LEPTOS_SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let default_base = format!("http://{listen}");
+        let raw = env.string_or("PUBLIC_BASE_URL", &default_base);
+        let public_base_url = match Url::parse(&raw) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                if url.query().is_some() || url.fragment().is_some() || url.path() != "/" {
+                    env.issue("PUBLIC_BASE_URL", format!("'{raw}' must be an origin such as https://ix.example.net, without a path"));
+                }
+                if app_env.is_production() && url.scheme() != "https" {
+                    env.issue("PUBLIC_BASE_URL", "must use https in production (session cookies are Secure)");
+                }
+                url
+            }
+            _ => {
+                env.issue("PUBLIC_BASE_URL", format!("'{raw}' is not an absolute http(s) URL"));
+                Url::parse(&default_base).unwrap_or_else(|_| Url::parse("http://127.0.0.1:3000").expect("static URL"))
+            }
+        };
+        Self {
+            listen,
+            public_origin: public_base_url.origin().ascii_serialization(),
+            public_base_url,
+            site_root: env.get("LEPTOS_SITE_ROOT"),
+        }
+    }
+}

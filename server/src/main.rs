@@ -1,0 +1,47 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::cli::{Cli, Command, ServeArgs};
+use server::config::AppConfig;
+use server::{commands, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A missing .env is normal; a broken one is not.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("zt-ix: cannot read .env: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let config = match AppConfig::from_process_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("zt-ix: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config.log);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("zt-ix: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+            Command::Serve(args) => commands::serve::run(config, args).await,
+            Command::Migrate(command) => commands::migrate::run(&config, command).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "zt-ix stopped with an error");
+            eprintln!("zt-ix: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

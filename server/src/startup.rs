@@ -1,0 +1,136 @@
+//! Bringing the portal up: runtime settings, database, migrations, network sync, router.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use domain::db::{self, PoolSettings};
+use domain::settings::NetworkRef;
+use domain::{RuntimeSettings, Services};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::AppConfig;
+use crate::http::{self, site, AppState};
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Reads the runtime policy named by the configuration.
+pub fn load_settings(config: &AppConfig) -> anyhow::Result<RuntimeSettings> {
+    Ok(RuntimeSettings::load(&config.runtime_config_path, config.runtime_config_optional)?)
+}
+
+/// Opens and migrates the database.
+pub async fn open_database(config: &AppConfig) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = db::connect(config.database.url.expose_secret(), &PoolSettings::default())
+        .await
+        .context("DATABASE_URL")?;
+    db::migrate(&db).await.context("applying database migrations")?;
+    Ok(db)
+}
+
+/// Puts the configured networks into `zt_network`. Networks named by a suffix need the
+/// controller's address, which the controller preflight provides.
+pub async fn sync_networks(services: &Services) -> anyhow::Result<()> {
+    let (named, by_suffix): (Vec<_>, Vec<_>) = services
+        .settings
+        .networks
+        .iter()
+        .partition(|n| matches!(n.reference(), NetworkRef::Id(_)));
+    if !by_suffix.is_empty() {
+        tracing::info!(count = by_suffix.len(), "networks named by suffix are synced once the controller address is known");
+        if named.is_empty() {
+            return Ok(());
+        }
+    }
+    let configured = named
+        .into_iter()
+        .map(|n| n.resolve(None))
+        .collect::<Result<Vec<_>, _>>()?;
+    domain::networks::sync_configured(&services.db, &configured).await?;
+    Ok(())
+}
+
+/// A bound, ready-to-run web server.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Everything up to accepting connections; `serve` then runs it.
+    pub async fn build(config: AppConfig) -> anyhow::Result<Self> {
+        let settings = load_settings(&config)?;
+        let db = open_database(&config).await?;
+        let services = Services::new(db, settings);
+        sync_networks(&services).await?;
+        Self::with_services(config, services).await
+    }
+
+    /// Binds the listener for already opened services (tests use this with their own database).
+    pub async fn with_services(config: AppConfig, services: Services) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.http.listen)
+            .await
+            .with_context(|| format!("LEPTOS_SITE_ADDR: cannot listen on {}", config.http.listen))?;
+        let state = AppState {
+            leptos_options: site::leptos_options(&config.http),
+            services,
+            config: Arc::new(config),
+        };
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` is cancelled, then drains in-flight requests for a bounded time.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let router = http::router(self.state);
+        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        let graceful = {
+            let shutdown = shutdown.clone();
+            async move { shutdown.cancelled().await }
+        };
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(graceful);
+        tokio::select! {
+            result = server => result.context("HTTP server")?,
+            () = async { shutdown.cancelled().await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+                tracing::warn!("requests still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Cancels `token` on SIGTERM or Ctrl-C.
+pub fn cancel_on_signal(token: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => tracing::info!("interrupt received; shutting down"),
+            () = terminate => tracing::info!("SIGTERM received; shutting down"),
+        }
+        token.cancel();
+    });
+}
