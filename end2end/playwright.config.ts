@@ -54,7 +54,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site"),
       PUBLIC_BASE_URL: baseURL,
       ZTIX_RUNTIME_CONFIG_PATH: path.join(__dirname, "fixtures", "runtime-config.toml"),
-      RUST_LOG: "info",
+      RUST_LOG: process.env.ZTIX_E2E_LOGS ? "info" : "warn",
       LOG_FORMAT: "json",
     },
   },

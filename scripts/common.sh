@@ -30,7 +30,7 @@ need_apt() {
 ensure_rust_tools() {
   export PATH="$HOME/.cargo/bin:$PATH"
   command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }
-  need_apt pkg-config build-essential
+  command -v cc >/dev/null || need_apt build-essential
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
@@ -48,7 +48,7 @@ ensure_rust_tools() {
 
 # npm packages of end2end/ (Playwright, binaryen's wasm-opt); never a browser download.
 ensure_npm() {
-  need_apt nodejs npm
+  command -v npm >/dev/null || need_apt nodejs npm
   if [ ! -d "$REPO/end2end/node_modules" ] || [ "$REPO/end2end/package-lock.json" -nt "$REPO/end2end/node_modules/.package-lock.json" ]; then
     say "installing end2end npm packages"
     (cd "$REPO/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
