@@ -28,7 +28,7 @@ need_apt() {
 }
 
 ensure_rust_tools() {
-  export PATH="$HOME/.cargo/bin:$PATH"
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
   command -v cargo >/dev/null || { echo "Rust is required: https://rustup.rs" >&2; exit 1; }
   command -v cc >/dev/null || need_apt build-essential
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
