@@ -1,5 +1,4 @@
 import { defineConfig } from "@playwright/test";
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -9,7 +8,10 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, "target");
 const binary = process.env.ZTIX_BIN ?? path.join(targetDir, "debug", "zt-ix");
 const port = Number(process.env.ZTIX_E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "zt-ix-e2e-"));
+const oidcPort = Number(process.env.ZTIX_E2E_OIDC_PORT ?? 3390);
+const oidcBase = `http://127.0.0.1:${oidcPort}`;
+// Deterministic: this file is evaluated again in every worker.
+const dataDir = path.join(os.tmpdir(), `zt-ix-e2e-${port}`);
 
 export default defineConfig({
   testDir: "./tests",
@@ -40,22 +42,42 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    command: `${binary} serve`,
-    url: `${baseURL}/readyz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: process.env.ZTIX_E2E_LOGS ? "pipe" : "ignore",
-    stderr: "pipe",
-    env: {
-      APP_ENV: "development",
-      DATABASE_URL: `sqlite://${path.join(dataDir, "e2e.db")}?mode=rwc`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site"),
-      PUBLIC_BASE_URL: baseURL,
-      ZTIX_RUNTIME_CONFIG_PATH: path.join(__dirname, "fixtures", "runtime-config.toml"),
-      RUST_LOG: process.env.ZTIX_E2E_LOGS ? "info" : "warn",
-      LOG_FORMAT: "json",
+  webServer: [
+    {
+      command: "node oidc/peeringdb-provider.mjs",
+      url: `${oidcBase}/oauth2/.well-known/jwks.json`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { OIDC_PORT: String(oidcPort), APP_ORIGIN: baseURL },
     },
-  },
+    {
+      command: "./serve.sh",
+      url: `${baseURL}/readyz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: process.env.ZTIX_E2E_LOGS ? "pipe" : "ignore",
+      stderr: "pipe",
+      env: {
+        ZTIX_BIN: binary,
+        ZTIX_E2E_DATA: dataDir,
+        APP_ENV: "development",
+        APP_SECRET_KEY: "e2e-only-secret-key-0123456789abcdef0123456789",
+        DATABASE_URL: `sqlite://${path.join(dataDir, "e2e.db")}?mode=rwc`,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site"),
+        PUBLIC_BASE_URL: baseURL,
+        ZTIX_RUNTIME_CONFIG_PATH: path.join(__dirname, "fixtures", "runtime-config.toml"),
+        PEERINGDB_CLIENT_ID: "zt-ix-e2e",
+        PEERINGDB_CLIENT_SECRET: "zt-ix-e2e-secret",
+        PEERINGDB_REDIRECT_URI: `${baseURL}/auth/callback`,
+        PEERINGDB_AUTH_URL: `${oidcBase}/oauth2/authorize/`,
+        PEERINGDB_TOKEN_URL: `${oidcBase}/oauth2/token/`,
+        PEERINGDB_PROFILE_URL: `${oidcBase}/profile/v1`,
+        PEERINGDB_JWKS_URL: `${oidcBase}/oauth2/.well-known/jwks.json`,
+        PEERINGDB_ISSUER: `${oidcBase}/oauth2`,
+        RUST_LOG: process.env.ZTIX_E2E_LOGS ? "info" : "warn",
+        LOG_FORMAT: "json",
+      },
+    },
+  ],
 });

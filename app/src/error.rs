@@ -3,19 +3,24 @@
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::{Bytes, Encodes};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "code", content = "message", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
-    #[error("Please sign in to continue.")]
+    #[error("Please log in to continue.")]
     Unauthenticated,
     #[error("You do not have access to this.")]
     Forbidden,
     #[error("Not found.")]
     NotFound,
-    #[error("{0}")]
-    Validation(String),
+    #[error("{message}")]
+    Validation { message: String },
+    /// A refusal with one of the public error codes of SPEC §5 (`invalid_credentials`,
+    /// `rate_limited`, `invalid_state`, …).
+    #[error("{}", refusal_message(code))]
+    Refused { code: String, retry_after: Option<u64> },
     /// Something failed on the server; it has been logged.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Unavailable,
@@ -24,20 +29,87 @@ pub enum AppError {
     Transport,
 }
 
+/// Plain-language text for a public error code.
+pub fn refusal_message(code: &str) -> &'static str {
+    match code {
+        "invalid_credentials" => "Wrong username or password.",
+        "credential_disabled" => "This account is disabled. Contact the exchange.",
+        "local_auth_disabled" => "Local accounts are turned off on this exchange. Log in with PeeringDB.",
+        "rate_limited" => "Too many failed attempts. Wait a few minutes, then try again.",
+        "auth_provider_unavailable" => "PeeringDB login is not available right now.",
+        "invalid_state" => "This login link is unknown or was already used.",
+        "expired_state" => "The login took too long.",
+        "invalid_nonce" => "The answer from PeeringDB does not belong to this login.",
+        "missing_code_or_state" => "The answer from PeeringDB was incomplete.",
+        "oauth_error" => "PeeringDB did not complete the login.",
+        "upstream_auth_failure" => "Your PeeringDB login could not be verified.",
+        "unverified_account" => "Your PeeringDB account (or its e-mail address) is not verified yet.",
+        _ => "The request was refused.",
+    }
+}
+
+impl AppError {
+    pub fn refused(code: &str) -> Self {
+        Self::Refused { code: code.to_owned(), retry_after: None }
+    }
+
+    /// The short code shown next to messages, for support requests.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Validation { .. } => "validation_error",
+            Self::Refused { code, .. } => code,
+            Self::Unavailable => "internal_error",
+            Self::Transport => "network_error",
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => Self::Validation(message),
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => Self::Validation { message },
             _ => Self::Transport,
         }
+    }
+
+    /// Serialises the error for the browser; on the server it also gives the response
+    /// the matching status (a refused login is a 4xx, not a server failure).
+    fn ser(&self) -> Bytes {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
+        <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_else(|_| Bytes::from_static(br#"{"kind":"unavailable"}"#))
     }
 }
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// Logs `error` with its cause chain and returns the opaque variant.
+    /// The HTTP status a server function answers this error with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Validation { .. } => StatusCode::BAD_REQUEST,
+            Self::Refused { code, .. } => match code.as_str() {
+                "invalid_credentials" => StatusCode::UNAUTHORIZED,
+                "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
+                "auth_provider_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+                "credential_disabled" | "local_auth_disabled" | "unverified_account" => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            Self::Unavailable | Self::Transport => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs `error` and returns the opaque variant.
     pub fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(error = %error, "server function failed");
         Self::Unavailable

@@ -8,14 +8,18 @@ pub mod api;
 pub mod error;
 mod layout;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+mod viewer;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::layout::Shell;
-use crate::pages::{HomePage, NotFound};
+use crate::pages::{AuthCallbackPage, LoginPage, NotFound, OnboardingPage, RootPage};
+use crate::viewer::ViewerState;
 
 /// The product name shown in the header and titles.
 pub const APP_NAME: &str = "ZT-IX";
@@ -44,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    ViewerState::provide();
     mark_hydrated();
 
     view! {
@@ -52,7 +57,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=RootPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    // Completing the login sets a cookie and redirects: render it in full first.
+                    <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding") view=OnboardingPage/>
                 </Routes>
             </Shell>
         </Router>

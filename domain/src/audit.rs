@@ -22,6 +22,8 @@ pub enum Actor {
 pub enum SystemActor {
     Worker,
     PolicyAuto,
+    /// The web tier acting for a visitor who is not logged in (failed logins).
+    Web,
     Startup,
     Cli,
 }
@@ -31,6 +33,7 @@ impl SystemActor {
         match self {
             Self::Worker => "worker",
             Self::PolicyAuto => "policy_auto",
+            Self::Web => "web",
             Self::Startup => "startup",
             Self::Cli => "cli",
         }

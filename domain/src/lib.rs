@@ -8,6 +8,7 @@ pub mod audit;
 pub mod clock;
 pub mod db;
 pub mod entities;
+pub mod identity;
 pub mod networks;
 pub mod settings;
 pub mod types;
@@ -22,17 +23,18 @@ use sea_orm::DatabaseConnection;
 
 pub use settings::RuntimeSettings;
 
-/// What every service call needs: the database and the runtime policy.
+/// What every service call needs: the database, the runtime policy and how people log in.
 ///
 /// Cheap to clone; the web tier, the server functions and the worker share one.
 #[derive(Clone, Debug)]
 pub struct Services {
     pub db: DatabaseConnection,
     pub settings: Arc<RuntimeSettings>,
+    pub identity: Arc<identity::IdentityConfig>,
 }
 
 impl Services {
-    pub fn new(db: DatabaseConnection, settings: RuntimeSettings) -> Self {
-        Self { db, settings: Arc::new(settings) }
+    pub fn new(db: DatabaseConnection, settings: RuntimeSettings, identity: identity::IdentityConfig) -> Self {
+        Self { db, settings: Arc::new(settings), identity: Arc::new(identity) }
     }
 }

@@ -1,6 +1,9 @@
 //! The `zt-ix` command line.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use domain::types::Asn;
 
 /// ZT-IX: the self-service portal of a ZeroTier-based Internet Exchange.
 #[derive(Debug, Parser)]
@@ -17,6 +20,9 @@ pub enum Command {
     /// Apply, roll back or list database migrations.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// Manage local accounts (the only way to create them).
+    #[command(subcommand)]
+    Users(UsersCommand),
 }
 
 #[derive(Debug, Args, Default)]
@@ -41,4 +47,91 @@ pub enum MigrateCommand {
     },
     /// List migrations and whether each is applied.
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a local account.
+    Create(CreateUser),
+    /// Change a local account; options not given stay as they are.
+    Update(UpdateUser),
+    /// Stop an account from logging in and end its sessions.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Let a disabled account log in again.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+    /// List local accounts.
+    List {
+        /// One JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Where a new password comes from (never the command line, which other users can see).
+#[derive(Debug, Args)]
+pub struct PasswordSource {
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the password from a file (its first line).
+    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("password").args(["password_stdin", "password_file"]).required(true)))]
+pub struct CreateUser {
+    #[arg(long)]
+    pub username: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
+    /// Make the account an exchange admin.
+    #[arg(long)]
+    pub admin: bool,
+    /// An ASN the account may represent (repeat for several).
+    #[arg(long = "asn", value_name = "ASN")]
+    pub asns: Vec<Asn>,
+    /// Restrict the account to this network: 16-hex id or configured 6-hex suffix (repeatable).
+    #[arg(long = "network", value_name = "ID")]
+    pub networks: Vec<String>,
+    #[arg(long)]
+    pub full_name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateUser {
+    #[arg(long)]
+    pub username: String,
+    #[command(flatten)]
+    pub password: PasswordSource,
+    /// Make the account an exchange admin.
+    #[arg(long, conflicts_with = "no_admin")]
+    pub admin: bool,
+    /// Take admin rights away.
+    #[arg(long)]
+    pub no_admin: bool,
+    /// Replace the account's local ASNs with these (repeatable).
+    #[arg(long = "asn", value_name = "ASN", conflicts_with = "clear_asns")]
+    pub asns: Vec<Asn>,
+    /// Remove every local ASN.
+    #[arg(long)]
+    pub clear_asns: bool,
+    /// Replace the account's network restrictions with these (repeatable).
+    #[arg(long = "network", value_name = "ID", conflicts_with = "clear_networks")]
+    pub networks: Vec<String>,
+    /// Remove every network restriction (the account may request any network).
+    #[arg(long)]
+    pub clear_networks: bool,
+    #[arg(long)]
+    pub full_name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! The `zt-ix` server: configuration, HTTP (Leptos site, JSON API), CLI commands and the
 //! wiring of the `domain` services. Business rules live in `domain`, pages in `app`.
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
             Command::Serve(args) => commands::serve::run(config, args).await,
             Command::Migrate(command) => commands::migrate::run(&config, command).await,
+            Command::Users(command) => commands::users::run(&config, command).await,
         }
     });
     match result {

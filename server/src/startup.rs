@@ -6,13 +6,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use domain::db::{self, PoolSettings};
+use domain::identity::peeringdb::{ClientAuth, PeeringDb, PeeringDbSettings};
+use domain::identity::{IdentityConfig, SessionKey};
 use domain::settings::NetworkRef;
 use domain::{RuntimeSettings, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::AppConfig;
+use crate::config::{AppConfig, TokenAuthMethod};
 use crate::http::{self, site, AppState};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -54,6 +56,65 @@ pub async fn sync_networks(services: &Services) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How people log in, from the environment configuration.
+pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
+    let peeringdb = match &config.auth.peeringdb {
+        None => None,
+        Some(p) => Some(
+            PeeringDb::new(PeeringDbSettings {
+                client_id: p.client_id.clone(),
+                client_secret: p.client_secret.clone(),
+                redirect_uri: p.redirect_uri.clone(),
+                auth_url: p.auth_url.clone(),
+                token_url: p.token_url.clone(),
+                profile_url: p.profile_url.clone(),
+                jwks_url: p.jwks_url.clone(),
+                issuer: p.issuer.clone(),
+                client_auth: match p.token_auth_method {
+                    TokenAuthMethod::ClientSecretPost => ClientAuth::Post,
+                    TokenAuthMethod::ClientSecretBasic => ClientAuth::Basic,
+                },
+            })
+            .context("PeeringDB HTTP client")?,
+        ),
+    };
+    Ok(IdentityConfig {
+        session_key: SessionKey::new(config.auth.secret_key.clone()),
+        local_auth_enabled: config.auth.local_auth_enabled,
+        secure_cookies: config.auth.secure_cookies,
+        peeringdb,
+    })
+}
+
+/// Everything a command needs before it acts: runtime settings, a migrated database,
+/// the configured networks synced, and the identity settings.
+pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
+    let settings = load_settings(config)?;
+    let db = open_database(config).await?;
+    let services = Services::new(db, settings, identity(config)?);
+    sync_networks(&services).await?;
+    Ok(services)
+}
+
+/// Deletes expired sessions, old login attempts and used login states every few minutes.
+pub fn spawn_housekeeping(services: Services, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tokio::select! {
+                _ = every.tick() => {
+                    match domain::identity::prune(&services.db, &services.settings.auth).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::debug!(rows = n, "housekeeping removed expired rows"),
+                        Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                    }
+                }
+                () = shutdown.cancelled() => break,
+            }
+        }
+    });
+}
+
 /// A bound, ready-to-run web server.
 pub struct Application {
     listener: TcpListener,
@@ -63,18 +124,16 @@ pub struct Application {
 impl Application {
     /// Everything up to accepting connections; `serve` then runs it.
     pub async fn build(config: AppConfig) -> anyhow::Result<Self> {
-        let settings = load_settings(&config)?;
-        let db = open_database(&config).await?;
-        let services = Services::new(db, settings);
-        sync_networks(&services).await?;
+        let services = prepare(&config).await?;
         Self::with_services(config, services).await
     }
 
     /// Binds the listener for already opened services (tests use this with their own database).
-    pub async fn with_services(config: AppConfig, services: Services) -> anyhow::Result<Self> {
+    pub async fn with_services(mut config: AppConfig, services: Services) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.http.listen)
             .await
             .with_context(|| format!("LEPTOS_SITE_ADDR: cannot listen on {}", config.http.listen))?;
+        config.http.bound_to(listener.local_addr()?);
         let state = AppState {
             leptos_options: site::leptos_options(&config.http),
             services,

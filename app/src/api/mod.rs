@@ -2,3 +2,4 @@
 //! call one `domain` service, map the result into a view type.
 
 pub mod networks;
+pub mod session;

@@ -3,5 +3,6 @@
 mod locale_switcher;
 mod nav;
 mod shell;
+mod user_menu;
 
 pub use shell::Shell;

@@ -3,6 +3,7 @@ use leptos_router::hooks::use_location;
 
 use super::locale_switcher::LocaleSwitcher;
 use super::nav::PrimaryNav;
+use super::user_menu::UserMenu;
 use crate::APP_NAME;
 
 /// Desktop: a 240 px navigation column beside a top bar and the content.
@@ -37,6 +38,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </a>
                 <div class="topbar-spacer"></div>
                 <LocaleSwitcher/>
+                <UserMenu/>
             </header>
             <div
                 class="scrim"

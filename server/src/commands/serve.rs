@@ -10,17 +10,17 @@ pub async fn run(config: AppConfig, args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     startup::cancel_on_signal(shutdown.clone());
 
+    tokio::task::spawn_blocking(domain::identity::password::warm_up);
     if args.worker_only {
-        let settings = startup::load_settings(&config)?;
-        let db = startup::open_database(&config).await?;
-        let services = domain::Services::new(db, settings);
-        startup::sync_networks(&services).await?;
+        let services = startup::prepare(&config).await?;
+        startup::spawn_housekeeping(services, shutdown.clone());
         tracing::info!("worker-only mode: no web tier");
         shutdown.cancelled().await;
         return Ok(());
     }
 
     let app = Application::build(config).await?;
+    startup::spawn_housekeeping(app.state().services.clone(), shutdown.clone());
     let origin = app.state().config.http.public_origin.clone();
     tracing::info!(address = %app.local_addr(), %origin, "ZT-IX is listening");
     println!("ZT-IX is running at {origin}  (listening on {})", app.local_addr());

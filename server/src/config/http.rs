@@ -14,6 +14,8 @@ pub struct HttpConfig {
     pub public_base_url: Url,
     /// Built site assets (`LEPTOS_SITE_ROOT`); `None` = find `target/site`.
     pub site_root: Option<String>,
+    /// `PUBLIC_BASE_URL` was not set: it follows the address actually listened on.
+    pub public_base_url_derived: bool,
 }
 
 impl HttpConfig {
@@ -41,6 +43,18 @@ impl HttpConfig {
             public_origin: public_base_url.origin().ascii_serialization(),
             public_base_url,
             site_root: env.get("LEPTOS_SITE_ROOT"),
+            public_base_url_derived: !env.is_set("PUBLIC_BASE_URL"),
+        }
+    }
+
+    /// Once the listener is bound (port 0 picks one): a derived public URL names it.
+    pub fn bound_to(&mut self, address: SocketAddr) {
+        self.listen = address;
+        if self.public_base_url_derived {
+            if let Ok(url) = Url::parse(&format!("http://{address}")) {
+                self.public_origin = url.origin().ascii_serialization();
+                self.public_base_url = url;
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The HTTP surface: the Leptos site (SSR + server functions), health endpoints and the
 //! cross-cutting layers (request ids, tracing).
 
+pub mod csrf;
 mod health;
+mod peeringdb_redirect;
 mod request_id;
 pub mod site;
 
@@ -9,12 +11,14 @@ use std::sync::Arc;
 
 use app::{shell, App};
 use axum::extract::FromRef;
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
 use domain::Services;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
+use crate::api;
 use crate::config::AppConfig;
 
 /// What every handler can reach.
@@ -38,12 +42,17 @@ pub fn router(state: AppState) -> Router {
     let context = move || provide_context(services.clone());
     let options = state.leptos_options.clone();
 
+    let public_origin = state.config.http.public_origin.clone();
+
     let site = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/auth/peeringdb/login", get(peeringdb_redirect::login))
+        .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .with_state(state);
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(public_origin, csrf::protect));
 
     request_id::layer(site)
 }

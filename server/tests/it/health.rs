@@ -18,7 +18,7 @@ app_test!(async fn readyz_is_ready_while_the_database_answers(app) {
 
 app_test!(async fn readyz_says_why_when_the_database_is_gone(app) {
     // Closing the shared pool makes every later query fail, as an outage would.
-    app.db.db.clone().close().await.unwrap();
+    app.db().db.clone().close().await.unwrap();
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
     let body: Value = response.json().await.unwrap();

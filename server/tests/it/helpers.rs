@@ -12,7 +12,8 @@ pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub address: String,
     pub client: reqwest::Client,
-    pub db: TestDb,
+    db: Option<TestDb>,
+    services: domain::Services,
     shutdown: CancellationToken,
 }
 
@@ -23,6 +24,16 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Stops the server and hands back its database (to start another instance on it).
+    pub fn stop(mut self) -> TestDb {
+        self.shutdown.cancel();
+        self.db.take().expect("the database is still there")
+    }
+
+    pub fn db(&self) -> &TestDb {
+        self.db.as_ref().expect("the database is still there")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -30,6 +41,96 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request reaches the server")
     }
+
+    /// GET a page as a browser does (`Accept: text/html`), optionally with a `Cookie`.
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(self.url(path)).header("accept", "text/html,application/xhtml+xml");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request reaches the server")
+    }
+
+    /// GET with a `Cookie` header.
+    pub async fn get_as(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).header("cookie", cookie).send().await.expect("request reaches the server")
+    }
+
+    /// POST a JSON body.
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(&body).send().await.expect("request reaches the server")
+    }
+
+    /// POST a JSON body with a `Cookie` header.
+    pub async fn post_json_as(&self, path: &str, cookie: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .json(&body)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+
+    /// Creates a local account directly through the domain service.
+    pub async fn create_account(&self, username: &str, password: &str, admin: bool, asns: &[u32]) {
+        domain::identity::accounts::create(
+            &self.services.db,
+            &self.services.settings.auth,
+            domain::identity::accounts::NewAccount {
+                username: username.into(),
+                password: secrecy::SecretString::from(password.to_owned()),
+                is_admin: admin,
+                asns: asns.iter().map(|a| domain::types::Asn::parse(i64::from(*a)).unwrap()).collect(),
+                networks: vec![],
+                full_name: None,
+                email: None,
+            },
+        )
+        .await
+        .expect("account created");
+    }
+
+    /// Logs in with a local account and returns the `Cookie` header value of the session.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let response = self
+            .post_json("/api/v1/auth/local/login", serde_json::json!({"username": username, "password": password}))
+            .await;
+        assert_eq!(response.status(), 200, "login of {username} must succeed");
+        session_cookie(&response).expect("a session cookie is set")
+    }
+}
+
+/// `zt_ix_session=…` from a response's `Set-Cookie`, ready for a `Cookie` header.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("zt_ix_session=") && !v.starts_with("zt_ix_session=;"))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// The full `Set-Cookie` line of the session cookie.
+pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("zt_ix_session="))
+        .map(str::to_owned)
+}
+
+/// The error envelope's code, asserting the envelope's shape.
+pub async fn error_code(response: reqwest::Response) -> String {
+    let body: serde_json::Value = response.json().await.expect("a JSON body");
+    let error = &body["error"];
+    assert!(error["message"].is_string(), "error.message is a string: {body}");
+    assert!(error["details"].is_object(), "error.details is an object: {body}");
+    error["code"].as_str().expect("error.code is a string").to_owned()
 }
 
 pub const NETWORK_TOML: &str = r#"
@@ -47,16 +148,22 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// Starts the portal with extra environment `vars` and the runtime config `toml`.
 pub async fn spawn_app_with(backend: Backend, vars: &[(&str, &str)], toml: &str) -> TestApp {
     let db = TestDb::new(backend).await;
+    spawn_app_on(db, vars, toml).await
+}
+
+/// Starts the portal on an existing test database (a second instance, a restart).
+pub async fn spawn_app_on(db: TestDb, vars: &[(&str, &str)], toml: &str) -> TestApp {
     let mut env: HashMap<String, String> = HashMap::from([
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("DATABASE_URL".into(), db.url.clone()),
+        ("APP_SECRET_KEY".into(), "test-secret-key-0123456789abcdef-0123456789".into()),
     ]);
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = AppConfig::from_map(env).expect("test configuration is valid");
     let settings = RuntimeSettings::from_toml(toml, "test").expect("test runtime config is valid");
-    let services = Services::new(db.db.clone(), settings);
+    let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"));
     startup::sync_networks(&services).await.expect("networks sync");
-    let app = Application::with_services(config, services).await.expect("server starts");
+    let app = Application::with_services(config, services.clone()).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
     let shutdown = CancellationToken::new();
     tokio::spawn(app.run(shutdown.clone()));
@@ -64,7 +171,7 @@ pub async fn spawn_app_with(backend: Backend, vars: &[(&str, &str)], toml: &str)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("HTTP client");
-    TestApp { address, client, db, shutdown }
+    TestApp { address, client, db: Some(db), services, shutdown }
 }
 
 /// Runs an async test body against the portal on SQLite and on PostgreSQL.

@@ -1,8 +1,13 @@
 //! Integration tests of the `zt-ix` server, one binary, grouped like the routes they hit.
 
 mod helpers;
+mod support;
 
+mod auth_local;
+mod auth_peeringdb;
 mod cli;
+mod cli_users;
+mod csrf;
 mod health;
 mod request_id;
 mod site;

@@ -1,0 +1,141 @@
+//! Who is using the portal: login, logout and the current viewer.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The logged-in person, as the interface needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    /// `local` or `peeringdb`.
+    pub auth_method: String,
+}
+
+/// Which ways of logging in this exchange offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginOptions {
+    pub local: bool,
+    pub peeringdb: bool,
+}
+
+#[server(prefix = "/api/ui", endpoint = "viewer")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    Ok(crate::server::session().await?.map(|s| Viewer {
+        id: s.user.id.to_string(),
+        display_name: s.user.full_name.clone().unwrap_or_else(|| s.user.username.clone()),
+        username: s.user.username,
+        is_admin: s.user.is_admin,
+        auth_method: s.auth_method.as_str().to_owned(),
+    }))
+}
+
+#[server(prefix = "/api/ui", endpoint = "login-options")]
+pub async fn get_login_options() -> Result<LoginOptions, AppError> {
+    let services = crate::server::services()?;
+    Ok(LoginOptions { local: services.identity.local_auth_enabled, peeringdb: services.identity.peeringdb.is_some() })
+}
+
+#[cfg(feature = "ssr")]
+fn start_session(services: &domain::Services, login: &domain::identity::local::LoggedIn) -> Result<(), AppError> {
+    let lifetime = i64::from(services.settings.auth.session_lifetime_seconds);
+    crate::server::set_cookie(&domain::identity::cookie::set(login.token.expose(), services.identity.secure_cookies, lifetime))?;
+    leptos_axum::redirect("/onboarding");
+    Ok(())
+}
+
+/// Logs in with a local account; on success the session cookie is set and the browser
+/// goes to `/onboarding`.
+#[server(prefix = "/api/ui", endpoint = "login")]
+pub async fn local_login(username: String, password: String) -> Result<(), AppError> {
+    use domain::identity::local::{self, LoginAttempt, LoginError};
+
+    let services = crate::server::services()?;
+    let password = secrecy::SecretString::from(password);
+    let previous = crate::server::session_token();
+    let attempt = LoginAttempt {
+        username: &username,
+        password: &password,
+        client_addr: &crate::server::client_addr(),
+        previous_token: previous.as_deref(),
+    };
+    let login = local::login(&services, attempt).await.map_err(|e| match e {
+        LoginError::RateLimited(retry) => AppError::Refused { code: e.code().into(), retry_after: Some(retry.0) },
+        LoginError::Database(e) => AppError::internal(e),
+        other => AppError::refused(other.code()),
+    })?;
+    start_session(&services, &login)
+}
+
+/// Completes a PeeringDB login from the `/auth/callback` query parameters.
+#[server(prefix = "/api/ui", endpoint = "peeringdb-callback")]
+pub async fn complete_peeringdb_login(
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+) -> Result<(), AppError> {
+    use domain::identity::peeringdb::{self, Callback, LoginError};
+
+    let services = crate::server::services()?;
+    let callback = Callback {
+        code,
+        state,
+        error,
+        client_addr: crate::server::client_addr(),
+        previous_token: crate::server::session_token(),
+        browser_state: Some(crate::server::login_state()),
+    };
+    crate::server::set_cookie(&domain::identity::cookie::clear_login_state(services.identity.secure_cookies))?;
+    let login = peeringdb::complete(&services, callback).await.map_err(|e| match e {
+        LoginError::Upstream { detail_code, ref message } => {
+            tracing::warn!(detail_code, %message, "PeeringDB login failed");
+            AppError::refused(e.code())
+        }
+        LoginError::Database(e) => AppError::internal(e),
+        other => AppError::refused(other.code()),
+    })?;
+    start_session(&services, &login)
+}
+
+/// Ends the session and returns to the login page.
+#[server(prefix = "/api/ui", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let services = crate::server::services()?;
+    if let (Some(session), Some(token)) = (crate::server::session().await?, crate::server::session_token()) {
+        domain::identity::logout(&services, &session, &token).await.map_err(AppError::internal)?;
+    }
+    crate::server::set_cookie(&domain::identity::cookie::clear(services.identity.secure_cookies))?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// An ASN the viewer may represent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAsn {
+    pub asn: i64,
+    pub net_name: Option<String>,
+    /// `peeringdb` or `local`.
+    pub source: String,
+}
+
+#[server(prefix = "/api/ui", endpoint = "my-asns")]
+pub async fn my_asns() -> Result<Vec<MyAsn>, AppError> {
+    let session = crate::server::require_session().await?;
+    let services = crate::server::services()?;
+    let rows = domain::identity::users::asns(&services.db, session.user.id).await.map_err(AppError::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|a| MyAsn {
+            asn: a.asn,
+            net_name: a.net_name,
+            source: match a.source {
+                domain::entities::user_asn::AsnSource::Peeringdb => "PeeringDB".into(),
+                domain::entities::user_asn::AsnSource::Local => "granted by the exchange".into(),
+            },
+        })
+        .collect())
+}

@@ -1,0 +1,65 @@
+//! Server-side helpers for server functions (compiled only with `ssr`): the services,
+//! the caller's session and address, and cookies on the response.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use domain::identity::{cookie, sessions, CurrentSession};
+use domain::Services;
+use http::header::{COOKIE, SET_COOKIE};
+use http::request::Parts;
+use http::HeaderValue;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| AppError::internal("services missing from context"))
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
+}
+
+/// The session cookie's token, if the request carries one.
+pub fn session_token() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    cookie::token_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()))
+}
+
+/// The PeeringDB login state bound to this browser, if any.
+pub fn login_state() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    cookie::login_state_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()))
+}
+
+/// The client's address (login throttling, audit trail).
+pub fn client_addr() -> String {
+    parts()
+        .ok()
+        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The caller's live session, if any.
+pub async fn session() -> Result<Option<CurrentSession>, AppError> {
+    let Some(token) = session_token() else { return Ok(None) };
+    let services = services()?;
+    sessions::resolve(&services.db, &services.identity.session_key, &services.settings.auth, &token)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The caller's session, or `Unauthenticated`.
+pub async fn require_session() -> Result<CurrentSession, AppError> {
+    session().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) -> Result<(), AppError> {
+    let response = use_context::<ResponseOptions>().ok_or_else(|| AppError::internal("response options missing"))?;
+    let value = HeaderValue::from_str(value).map_err(AppError::internal)?;
+    response.append_header(SET_COOKIE, value);
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! Who someone is: local accounts and PeeringDB login, sessions, throttling.
+
+pub mod accounts;
+pub mod cookie;
+pub mod local;
+pub mod password;
+pub mod peeringdb;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+
+use crate::audit::{self, Actor, AuditEntry};
+use crate::Services;
+
+pub use sessions::{AuthMethod, CurrentSession, SessionKey, SessionToken, COOKIE_NAME};
+
+/// How people may log in, and how their sessions are keyed.
+#[derive(Debug, Clone)]
+pub struct IdentityConfig {
+    pub session_key: SessionKey,
+    pub local_auth_enabled: bool,
+    /// `Secure` session cookies (production).
+    pub secure_cookies: bool,
+    /// `None` when PeeringDB login is not configured.
+    pub peeringdb: Option<peeringdb::PeeringDb>,
+}
+
+/// Deletes expired sessions, used OAuth states and old login attempts.
+pub async fn prune<C: ConnectionTrait>(conn: &C, settings: &crate::settings::AuthSettings) -> Result<u64, DbErr> {
+    Ok(sessions::prune_expired(conn).await? + throttle::prune(conn, settings).await? + peeringdb::state::prune(conn).await?)
+}
+
+/// Ends the session of `token` and records the logout.
+pub async fn logout(services: &Services, session: &CurrentSession, token: &str) -> Result<(), sea_orm::DbErr> {
+    let txn = services.db.begin().await?;
+    sessions::end_by_token(&txn, &services.identity.session_key, token).await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(Actor::User(session.user.id), "auth.logout", "app_user", session.user.id)
+            .with("method", session.auth_method.as_str()),
+    )
+    .await?;
+    txn.commit().await
+}

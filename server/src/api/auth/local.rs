@@ -1,0 +1,55 @@
+//! `POST /api/v1/auth/local/login`
+
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::identity::local::{self, LoginAttempt, LoginError};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::logged_in_response;
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::json::ApiJson;
+use crate::api::session::{client_addr, session_token};
+use crate::http::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    username: String,
+    password: String,
+}
+
+impl From<LoginError> for ApiError {
+    fn from(error: LoginError) -> Self {
+        let code = error.code();
+        match error {
+            LoginError::LocalAuthDisabled => {
+                ApiError::new(StatusCode::FORBIDDEN, code, "Local accounts are turned off; log in with PeeringDB.")
+            }
+            LoginError::InvalidCredentials => ApiError::new(StatusCode::UNAUTHORIZED, code, "Wrong username or password."),
+            LoginError::CredentialDisabled => {
+                ApiError::new(StatusCode::FORBIDDEN, code, "This account is disabled. Contact the exchange.")
+            }
+            LoginError::RateLimited(retry) => ApiError::rate_limited(retry.0),
+            LoginError::Database(e) => ApiError::internal(e),
+        }
+    }
+}
+
+pub async fn login(State(state): State<AppState>, parts: Parts, ApiJson(body): ApiJson<Body>) -> ApiResult<Response> {
+    let password = SecretString::from(body.password);
+    let previous = session_token(&parts);
+    let logged_in = local::login(
+        &state.services,
+        LoginAttempt {
+            username: &body.username,
+            password: &password,
+            client_addr: &client_addr(&parts),
+            previous_token: previous.as_deref(),
+        },
+    )
+    .await?;
+    Ok(logged_in_response(&state, &logged_in))
+}

@@ -1,0 +1,81 @@
+//! `POST /api/v1/auth/peeringdb/start` and `POST /api/v1/auth/peeringdb/callback`
+
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::identity::peeringdb::{self, Callback, LoginError};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::logged_in_response;
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::json::{ApiJson, Data, NoFields};
+use crate::api::session::{client_addr, session_token};
+use crate::http::AppState;
+
+impl From<LoginError> for ApiError {
+    fn from(error: LoginError) -> Self {
+        let code = error.code();
+        let bad = |message: &str| ApiError::new(StatusCode::BAD_REQUEST, code, message);
+        match error {
+            LoginError::Unavailable => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, "PeeringDB login is not available on this exchange.")
+            }
+            LoginError::MissingCodeOrState => bad("The callback needs both code and state."),
+            LoginError::Provider(error) => bad("PeeringDB did not complete the login.").detail("error", error),
+            LoginError::InvalidState => bad("This login link is unknown or was already used. Start again."),
+            LoginError::ExpiredState => bad("This login took too long. Start again."),
+            LoginError::InvalidNonce => bad("The login response does not belong to this login. Start again."),
+            LoginError::Upstream { detail_code, message } => {
+                tracing::warn!(detail_code, %message, "PeeringDB login failed");
+                bad("PeeringDB login could not be verified.").detail("detail_code", detail_code)
+            }
+            LoginError::UnverifiedAccount => {
+                ApiError::new(StatusCode::FORBIDDEN, code, "Your PeeringDB account (or its e-mail address) is not verified yet.")
+            }
+            LoginError::Database(e) => ApiError::internal(e),
+        }
+    }
+}
+
+pub async fn start(State(state): State<AppState>, ApiJson(_): ApiJson<NoFields>) -> ApiResult<Data<serde_json::Value>> {
+    let started = peeringdb::start(&state.services).await?;
+    Ok(Data(json!({
+        "authorization_url": started.authorization_url,
+        "state": started.state,
+        "expires_at": domain::clock::rfc3339(started.expires_at),
+        "redirect_uri": started.redirect_uri,
+        "scope": started.scope,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackBody {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    parts: Parts,
+    ApiJson(body): ApiJson<CallbackBody>,
+) -> ApiResult<Response> {
+    let _ = body.error_description;
+    let logged_in = peeringdb::complete(
+        &state.services,
+        Callback {
+            code: body.code,
+            state: body.state,
+            error: body.error,
+            client_addr: client_addr(&parts),
+            previous_token: session_token(&parts),
+            browser_state: None,
+        },
+    )
+    .await?;
+    Ok(logged_in_response(&state, &logged_in))
+}

@@ -1,0 +1,34 @@
+//! The public JSON API under `/api/v1` (SPEC §5). Handlers are thin: authenticate,
+//! parse into domain types, call one service, map the result.
+
+mod auth;
+pub mod error;
+pub mod json;
+mod me;
+pub mod session;
+pub mod views;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+
+use self::error::ApiError;
+use self::json::MAX_BODY_BYTES;
+use crate::http::AppState;
+
+/// Every `/api/v1` route, in one readable list.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/peeringdb/start", post(auth::peeringdb::start))
+        .route("/auth/peeringdb/callback", post(auth::peeringdb::callback))
+        .route("/auth/local/login", post(auth::local::login))
+        .route("/auth/logout", post(auth::logout::logout))
+        .route("/me", get(me::me))
+        .route("/asns", get(me::asns))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This endpoint does not accept that method.")
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
