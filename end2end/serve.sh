@@ -10,4 +10,6 @@ printf '%s\n' 'operator password 1' |
   "$ZTIX_BIN" users create --username operator --password-stdin --asn 64500 --full-name "Olivia Operator" >/dev/null
 printf '%s\n' 'admin password 123' |
   "$ZTIX_BIN" users create --username admin --password-stdin --admin --asn 64511 --full-name "Ada Admin" >/dev/null
+printf '%s\n' 'newcomer password' |
+  "$ZTIX_BIN" users create --username newcomer --password-stdin --full-name "Nina Newcomer" >/dev/null
 exec "$ZTIX_BIN" serve

@@ -20,7 +20,12 @@ pub enum AppError {
     /// A refusal with one of the public error codes of SPEC §5 (`invalid_credentials`,
     /// `rate_limited`, `invalid_state`, …).
     #[error("{}", refusal_message(code))]
-    Refused { code: String, retry_after: Option<u64> },
+    Refused {
+        code: String,
+        retry_after: Option<u64>,
+        /// The input field at fault, or the existing request of a duplicate.
+        detail: Option<String>,
+    },
     /// Something failed on the server; it has been logged.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Unavailable,
@@ -44,13 +49,25 @@ pub fn refusal_message(code: &str) -> &'static str {
         "oauth_error" => "PeeringDB did not complete the login.",
         "upstream_auth_failure" => "Your PeeringDB login could not be verified.",
         "unverified_account" => "Your PeeringDB account (or its e-mail address) is not verified yet.",
+        "validation_error" => "Some of the details are not valid.",
+        "asn_not_authorized" => "You may not represent this ASN.",
+        "network_not_authorized" => "Your account may not request this network.",
+        "invalid_network" => "This network is not open for requests.",
+        "duplicate_active_request" => "There is already a request for this ASN, network and node.",
+        "request_not_found" => "This request does not exist, or it is not yours.",
+        "reject_reason_required" => "Please give a reason for the rejection.",
+        "invalid_status_transition" => "The request has changed in the meantime; it can no longer do this.",
         _ => "The request was refused.",
     }
 }
 
 impl AppError {
     pub fn refused(code: &str) -> Self {
-        Self::Refused { code: code.to_owned(), retry_after: None }
+        Self::Refused { code: code.to_owned(), retry_after: None, detail: None }
+    }
+
+    pub fn refused_with(code: &str, detail: impl Into<String>) -> Self {
+        Self::Refused { code: code.to_owned(), retry_after: None, detail: Some(detail.into()) }
     }
 
     /// The short code shown next to messages, for support requests.
@@ -102,10 +119,28 @@ impl AppError {
                 "invalid_credentials" => StatusCode::UNAUTHORIZED,
                 "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
                 "auth_provider_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
-                "credential_disabled" | "local_auth_disabled" | "unverified_account" => StatusCode::FORBIDDEN,
+                "credential_disabled" | "local_auth_disabled" | "unverified_account" | "asn_not_authorized"
+                | "network_not_authorized" => StatusCode::FORBIDDEN,
+                "invalid_network" | "request_not_found" => StatusCode::NOT_FOUND,
+                "duplicate_active_request" | "invalid_status_transition" => StatusCode::CONFLICT,
                 _ => StatusCode::BAD_REQUEST,
             },
             Self::Unavailable | Self::Transport => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A refused request operation, with its public code and detail.
+    pub fn from_request_error(error: domain::requests::RequestError) -> Self {
+        use domain::requests::RequestError as E;
+        let code = error.code();
+        match error {
+            E::Validation { field, message } => {
+                Self::Refused { code: code.into(), retry_after: None, detail: Some(format!("{field}: {message}")) }
+            }
+            E::Duplicate { existing_request_id } => Self::refused_with(code, existing_request_id.to_string()),
+            E::InvalidTransition { current, .. } => Self::refused_with(code, current.as_str()),
+            E::Database(e) => Self::internal(e),
+            other => Self::refused(other.code()),
         }
     }
 

@@ -5,6 +5,7 @@
 //! linked under `ssr`.
 
 pub mod api;
+mod components;
 pub mod error;
 mod layout;
 mod pages;
@@ -18,11 +19,17 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::layout::Shell;
-use crate::pages::{AuthCallbackPage, LoginPage, NotFound, OnboardingPage, RootPage};
+use crate::pages::admin::{AdminQueuePage, AdminRequestPage};
+use crate::pages::{
+    AuthCallbackPage, DashboardPage, LoginPage, NotFound, OnboardingPage, RequestDetailPage, RootPage,
+};
 use crate::viewer::ViewerState;
 
 /// The product name shown in the header and titles.
 pub const APP_NAME: &str = "ZT-IX";
+
+/// Where operators ask the exchange for help.
+pub const SUPPORT_URL: &str = "mailto:noc@zt-ix.example.net";
 
 /// The HTML document around the app (server side only renders this).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,6 +69,10 @@ pub fn App() -> impl IntoView {
                     // Completing the login sets a cookie and redirects: render it in full first.
                     <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
                     <Route path=path!("/onboarding") view=OnboardingPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/requests/:id") view=RequestDetailPage/>
+                    <Route path=path!("/admin/requests") view=AdminQueuePage/>
+                    <Route path=path!("/admin/requests/:id") view=AdminRequestPage/>
                 </Routes>
             </Shell>
         </Router>

@@ -10,6 +10,7 @@ pub mod db;
 pub mod entities;
 pub mod identity;
 pub mod networks;
+pub mod requests;
 pub mod settings;
 pub mod types;
 pub mod workflow;

@@ -9,8 +9,9 @@ test("a local login is a server function round trip that lands on onboarding", a
   await page.getByRole("button", { name: "Log in", exact: true }).click();
   expect((await call).status()).toBe(200);
   await expect(page).toHaveURL(/\/onboarding$/);
-  await expect(page.getByRole("heading", { name: `Welcome, ${OPERATOR.name}` })).toBeVisible();
-  await expect(page.getByText("AS64500")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Join the exchange" })).toBeVisible();
+  await expect(page.getByText(`Welcome, ${OPERATOR.name}`)).toBeVisible();
+  await expect(page.getByLabel("Your network (ASN)").locator("option")).toHaveText(["AS64500"]);
   expect(errors).toEqual([]);
 });
 
@@ -45,9 +46,9 @@ test("a PeeringDB login goes through the OpenID provider and back", async ({ pag
   await expect(page.locator('button[type="submit"]')).toBeVisible();
   await page.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(/\/onboarding$/);
-  await expect(page.getByRole("heading", { name: "Welcome, Jane Doe" })).toBeVisible();
-  await expect(page.getByText("AS64500")).toBeVisible();
-  await expect(page.getByText("AS64502")).toHaveCount(0);
+  await expect(page.getByText("Welcome, Jane Doe")).toBeVisible();
+  // read access (perms 15) makes AS64500 eligible; create-only (perms 4) does not
+  await expect(page.getByLabel("Your network (ASN)").locator("option")).toHaveText(["AS64500 — Example Net"]);
 });
 
 test("a callback link from another browser is refused with a retry button", async ({ page }) => {

@@ -12,6 +12,7 @@ export async function openHydrated(page: Page, path: string) {
 
 export const OPERATOR = { username: "operator", password: "operator password 1", name: "Olivia Operator" };
 export const ADMIN = { username: "admin", password: "admin password 123", name: "Ada Admin" };
+export const NEWCOMER = { username: "newcomer", password: "newcomer password", name: "Nina Newcomer" };
 
 /** Logs in through the local form and waits for the onboarding page. */
 export async function logIn(page: Page, who: { username: string; password: string }) {

@@ -2,4 +2,5 @@
 //! call one `domain` service, map the result into a view type.
 
 pub mod networks;
+pub mod requests;
 pub mod session;

@@ -64,7 +64,7 @@ pub async fn local_login(username: String, password: String) -> Result<(), AppEr
         previous_token: previous.as_deref(),
     };
     let login = local::login(&services, attempt).await.map_err(|e| match e {
-        LoginError::RateLimited(retry) => AppError::Refused { code: e.code().into(), retry_after: Some(retry.0) },
+        LoginError::RateLimited(retry) => AppError::Refused { code: e.code().into(), retry_after: Some(retry.0), detail: None },
         LoginError::Database(e) => AppError::internal(e),
         other => AppError::refused(other.code()),
     })?;
@@ -111,31 +111,4 @@ pub async fn logout() -> Result<(), AppError> {
     crate::server::set_cookie(&domain::identity::cookie::clear(services.identity.secure_cookies))?;
     leptos_axum::redirect("/login");
     Ok(())
-}
-
-/// An ASN the viewer may represent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyAsn {
-    pub asn: i64,
-    pub net_name: Option<String>,
-    /// `peeringdb` or `local`.
-    pub source: String,
-}
-
-#[server(prefix = "/api/ui", endpoint = "my-asns")]
-pub async fn my_asns() -> Result<Vec<MyAsn>, AppError> {
-    let session = crate::server::require_session().await?;
-    let services = crate::server::services()?;
-    let rows = domain::identity::users::asns(&services.db, session.user.id).await.map_err(AppError::internal)?;
-    Ok(rows
-        .into_iter()
-        .map(|a| MyAsn {
-            asn: a.asn,
-            net_name: a.net_name,
-            source: match a.source {
-                domain::entities::user_asn::AsnSource::Peeringdb => "PeeringDB".into(),
-                domain::entities::user_asn::AsnSource::Local => "granted by the exchange".into(),
-            },
-        })
-        .collect())
 }

@@ -11,11 +11,20 @@ struct NavItem {
 }
 
 const VISITOR: &[NavItem] = &[NavItem { href: "/login", label: "Log in" }];
-const OPERATOR: &[NavItem] = &[NavItem { href: "/onboarding", label: "Join the exchange" }];
+const OPERATOR: &[NavItem] = &[
+    NavItem { href: "/dashboard", label: "My requests" },
+    NavItem { href: "/onboarding", label: "New request" },
+];
+const ADMIN: &[NavItem] = &[
+    NavItem { href: "/admin/requests", label: "Admin queue" },
+    NavItem { href: "/dashboard", label: "My requests" },
+    NavItem { href: "/onboarding", label: "New request" },
+];
 
 fn items_for(viewer: Option<&Viewer>) -> &'static [NavItem] {
     match viewer {
         None => VISITOR,
+        Some(v) if v.is_admin => ADMIN,
         Some(_) => OPERATOR,
     }
 }

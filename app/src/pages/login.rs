@@ -65,7 +65,7 @@ fn LocalLoginForm() -> impl IntoView {
         }
     });
     let error = move || match login.value().get() {
-        Some(Err(AppError::Refused { code, retry_after })) => Some(view! {
+        Some(Err(AppError::Refused { code, retry_after, .. })) => Some(view! {
             <p class="error" role="alert">
                 {refusal_message(&code)}
                 {retry_after.map(|s| format!(" ({} min)", s.div_ceil(60)))}

@@ -11,7 +11,8 @@ pub fn RootPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let target = match state.viewer.await {
-                    Ok(Some(_)) => "/onboarding",
+                    Ok(Some(viewer)) if viewer.is_admin => "/admin/requests",
+                    Ok(Some(_)) => "/dashboard",
                     _ => "/login",
                 };
                 view! { <Redirect path=target/> }

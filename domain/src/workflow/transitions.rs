@@ -1,13 +1,13 @@
 //! Every transition is one conditional UPDATE (`… WHERE id = ? AND status = <expected>`)
 //! plus its audit event, in one transaction: the first writer wins, a loser learns the
 //! current status, and nothing changes for it.
+//!
+//! Each function takes a connection or a transaction; inside a transaction the change
+//! runs in a savepoint, so a caller can make it part of a larger unit of work.
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -107,8 +107,8 @@ fn null_time() -> SimpleExpr {
     Expr::value(Option::<chrono::DateTime<Utc>>::None)
 }
 
-async fn apply(
-    db: &DatabaseConnection,
+async fn apply<C: TransactionTrait>(
+    db: &C,
     id: Uuid,
     change: Change,
 ) -> Result<join_request::Model, TransitionError> {
@@ -154,8 +154,8 @@ async fn current_status<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option
 
 /// `pending → approved`, by an admin or by the automatic approval policy.
 #[tracing::instrument(skip_all, fields(request.id = %id))]
-pub async fn approve(
-    db: &DatabaseConnection,
+pub async fn approve<C: TransactionTrait>(
+    db: &C,
     id: Uuid,
     actor: Actor,
     source: DecisionSource,
@@ -168,8 +168,8 @@ pub async fn approve(
 
 /// `pending → rejected`, with the reason the operator will read.
 #[tracing::instrument(skip_all, fields(request.id = %id))]
-pub async fn reject(
-    db: &DatabaseConnection,
+pub async fn reject<C: TransactionTrait>(
+    db: &C,
     id: Uuid,
     actor: Actor,
     reason: &RejectReason,
@@ -183,15 +183,15 @@ pub async fn reject(
 
 /// `failed → approved`: an admin asks for another provisioning attempt.
 #[tracing::instrument(skip_all, fields(request.id = %id))]
-pub async fn retry(db: &DatabaseConnection, id: Uuid, actor: Actor) -> Result<join_request::Model, TransitionError> {
+pub async fn retry<C: TransactionTrait>(db: &C, id: Uuid, actor: Actor) -> Result<join_request::Model, TransitionError> {
     let change = Change::new(RequestStatus::Failed, RequestStatus::Approved, actor, "join_request.retried");
     apply(db, id, change).await
 }
 
 /// `approved → provisioning`: `worker` takes the request under a lease of `lease`.
 #[tracing::instrument(skip_all, fields(request.id = %id, worker = worker))]
-pub async fn start_provisioning(
-    db: &DatabaseConnection,
+pub async fn start_provisioning<C: TransactionTrait>(
+    db: &C,
     id: Uuid,
     worker: &str,
     lease: Duration,
@@ -210,7 +210,7 @@ pub async fn start_provisioning(
 
 /// `provisioning → active`, only by the worker that holds the lease.
 #[tracing::instrument(skip_all, fields(request.id = %id, worker = worker))]
-pub async fn activate(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result<join_request::Model, TransitionError> {
+pub async fn activate<C: TransactionTrait>(db: &C, id: Uuid, worker: &str) -> Result<join_request::Model, TransitionError> {
     let change = Change::new(
         RequestStatus::Provisioning,
         RequestStatus::Active,
@@ -229,8 +229,8 @@ pub async fn activate(db: &DatabaseConnection, id: Uuid, worker: &str) -> Result
 
 /// `provisioning → failed` with an actionable error, only by the worker that holds the lease.
 #[tracing::instrument(skip_all, fields(request.id = %id, worker = worker))]
-pub async fn fail(
-    db: &DatabaseConnection,
+pub async fn fail<C: TransactionTrait>(
+    db: &C,
     id: Uuid,
     worker: &str,
     error: &str,

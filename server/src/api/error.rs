@@ -8,6 +8,21 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+/// The error envelope, for the OpenAPI document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable, machine-readable code such as `validation_error` or `request_not_found`.
+    pub code: String,
+    pub message: String,
+    #[schema(value_type = Object)]
+    pub details: Map<String, Value>,
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -56,6 +71,26 @@ impl ApiError {
     pub fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(error = %error, "request failed");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side; it has been logged.")
+    }
+}
+
+impl From<domain::requests::RequestError> for ApiError {
+    fn from(error: domain::requests::RequestError) -> Self {
+        use domain::requests::RequestError as E;
+        let code = error.code();
+        let message = error.to_string();
+        match error {
+            E::Validation { field, message } => Self::validation(message).detail("field", field),
+            E::AsnNotAuthorized(_) | E::NetworkNotAuthorized(_) => Self::new(StatusCode::FORBIDDEN, code, message),
+            E::InvalidNetwork(_) | E::NotFound => Self::new(StatusCode::NOT_FOUND, code, message),
+            E::Duplicate { existing_request_id } => Self::new(StatusCode::CONFLICT, code, message)
+                .detail("existing_request_id", existing_request_id.to_string()),
+            E::RejectReasonRequired => Self::new(StatusCode::BAD_REQUEST, code, message),
+            E::InvalidTransition { current, .. } => {
+                Self::new(StatusCode::CONFLICT, code, message).detail("current_status", current.as_str())
+            }
+            E::Database(e) => Self::internal(e),
+        }
     }
 }
 

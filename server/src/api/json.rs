@@ -56,11 +56,20 @@ where
 pub struct NoFields {}
 
 /// A success: `{"data": …}`.
-pub struct Data<T>(pub T);
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+impl<T> Data<T> {
+    pub fn new(data: T) -> Self {
+        Self { data }
+    }
+}
 
 impl<T: Serialize> IntoResponse for Data<T> {
     fn into_response(self) -> Response {
-        Json(serde_json::json!({ "data": self.0 })).into_response()
+        Json(self).into_response()
     }
 }
 
@@ -69,6 +78,6 @@ pub struct DataWithStatus<T>(pub StatusCode, pub T);
 
 impl<T: Serialize> IntoResponse for DataWithStatus<T> {
     fn into_response(self) -> Response {
-        (self.0, Data(self.1)).into_response()
+        (self.0, Data::new(self.1)).into_response()
     }
 }

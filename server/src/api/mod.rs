@@ -1,10 +1,14 @@
 //! The public JSON API under `/api/v1` (SPEC §5). Handlers are thin: authenticate,
 //! parse into domain types, call one service, map the result.
 
+mod admin;
 mod auth;
 pub mod error;
 pub mod json;
 mod me;
+mod onboarding;
+pub mod openapi;
+mod requests;
 pub mod session;
 pub mod views;
 
@@ -26,6 +30,15 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout::logout))
         .route("/me", get(me::me))
         .route("/asns", get(me::asns))
+        .route("/onboarding/context", get(onboarding::context))
+        .route("/requests", post(requests::create::create).get(requests::list::list))
+        .route("/requests/{id}", get(requests::show::show))
+        .route("/admin/requests", get(admin::list::list))
+        .route("/admin/requests/{id}", get(admin::show::show))
+        .route("/admin/requests/{id}/approve", post(admin::decide::approve))
+        .route("/admin/requests/{id}/reject", post(admin::decide::reject))
+        .route("/admin/requests/{id}/retry", post(admin::decide::retry))
+        .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This endpoint does not accept that method.")

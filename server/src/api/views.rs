@@ -1,10 +1,16 @@
-//! The objects of the public JSON API, field for field as SPEC §5 defines them.
+//! The objects of the public JSON API, field for field as SPEC §5 defines them, with
+//! their OpenAPI schemas.
 
-use domain::entities::{app_user, user_asn};
+use domain::clock::rfc3339;
+use domain::entities::{app_user, audit_event, user_asn, zt_network};
+use domain::requests::RequestRecord;
 use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
+    #[schema(format = Uuid)]
     pub id: String,
     pub username: String,
     pub full_name: Option<String>,
@@ -26,20 +32,152 @@ impl From<&app_user::Model> for UserView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AsnView {
     pub asn: i64,
     pub net_id: Option<i64>,
     pub net_name: Option<String>,
-    pub source: user_asn::AsnSource,
+    /// `peeringdb` or `local`.
+    #[schema(example = "peeringdb")]
+    pub source: String,
 }
 
 impl From<&user_asn::Model> for AsnView {
     fn from(a: &user_asn::Model) -> Self {
-        Self { asn: a.asn, net_id: a.net_id, net_name: a.net_name.clone(), source: a.source }
+        let source = match a.source {
+            user_asn::AsnSource::Peeringdb => "peeringdb",
+            user_asn::AsnSource::Local => "local",
+        };
+        Self { asn: a.asn, net_id: a.net_id, net_name: a.net_name.clone(), source: source.to_owned() }
     }
 }
 
 pub fn asn_views(rows: &[user_asn::Model]) -> Vec<AsnView> {
     rows.iter().map(AsnView::from).collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NetworkView {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_active: bool,
+}
+
+impl From<&zt_network::Model> for NetworkView {
+    fn from(n: &zt_network::Model) -> Self {
+        Self { id: n.id.clone(), name: n.name.clone(), description: n.description.clone(), is_active: n.is_active }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ipv6AssignmentView {
+    pub zt_network_id: String,
+    pub asn: i64,
+    pub sequence: i32,
+    pub assigned_ip: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub zt_network_id: String,
+    pub node_id: String,
+    pub member_id: String,
+    pub is_authorized: bool,
+    pub assigned_ips: Vec<String>,
+}
+
+/// A join request with what provisioning attached to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    #[schema(format = Uuid)]
+    pub user_id: String,
+    pub asn: i64,
+    pub zt_network_id: String,
+    /// `pending`, `approved`, `provisioning`, `active`, `rejected` or `failed`.
+    #[schema(example = "pending")]
+    pub status: String,
+    pub node_id: Option<String>,
+    pub notes: Option<String>,
+    pub reject_reason: Option<String>,
+    pub last_error: Option<String>,
+    pub retry_count: i32,
+    pub requested_at: String,
+    pub decided_at: Option<String>,
+    pub provisioned_at: Option<String>,
+    pub updated_at: String,
+    pub assigned_ipv6: Option<String>,
+    pub ipv6_assignment: Option<Ipv6AssignmentView>,
+    pub membership: Option<MembershipView>,
+}
+
+impl From<&RequestRecord> for RequestView {
+    fn from(record: &RequestRecord) -> Self {
+        let r = &record.request;
+        Self {
+            id: r.id.to_string(),
+            user_id: r.user_id.to_string(),
+            asn: r.asn,
+            zt_network_id: r.zt_network_id.clone(),
+            status: r.status.as_str().to_owned(),
+            node_id: r.node_id.clone(),
+            notes: r.notes.clone(),
+            reject_reason: r.reject_reason.clone(),
+            last_error: r.last_error.clone(),
+            retry_count: r.retry_count,
+            requested_at: rfc3339(r.requested_at),
+            decided_at: r.decided_at.map(rfc3339),
+            provisioned_at: r.provisioned_at.map(rfc3339),
+            updated_at: rfc3339(r.updated_at),
+            assigned_ipv6: record.ipv6.as_ref().map(|a| a.assigned_ip.clone()),
+            ipv6_assignment: record.ipv6.as_ref().map(|a| Ipv6AssignmentView {
+                zt_network_id: a.zt_network_id.clone(),
+                asn: a.asn,
+                sequence: a.sequence,
+                assigned_ip: a.assigned_ip.clone(),
+                created_at: rfc3339(a.created_at),
+            }),
+            membership: record.membership.as_ref().map(|m| MembershipView {
+                id: m.id.to_string(),
+                zt_network_id: m.zt_network_id.clone(),
+                node_id: m.node_id.clone(),
+                member_id: m.member_id.clone(),
+                is_authorized: m.is_authorized,
+                assigned_ips: serde_json::from_value(m.assigned_ips.clone()).unwrap_or_default(),
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventView {
+    #[schema(format = Uuid)]
+    pub id: String,
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    /// Transition events carry `from_status` and `to_status`; automatic approvals `decision_source`.
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    pub created_at: String,
+}
+
+impl From<&audit_event::Model> for AuditEventView {
+    fn from(e: &audit_event::Model) -> Self {
+        Self {
+            id: e.id.to_string(),
+            actor_user_id: e.actor_user_id.map(|u| u.to_string()),
+            action: e.action.clone(),
+            target_type: e.target_type.clone(),
+            target_id: e.target_id.clone(),
+            metadata: e.metadata.clone(),
+            created_at: rfc3339(e.created_at),
+        }
+    }
 }

@@ -10,12 +10,15 @@ use serde_json::json;
 
 use super::AppState;
 
-/// Liveness: no dependencies are checked.
+/// Liveness: the process answers; no dependencies are checked.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
 pub async fn live() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// Readiness: the database answers within two seconds.
+/// Readiness: 200 while the portal can do its job, 503 with a JSON reason otherwise.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "ready"), (status = 503, description = "not ready, with the reason")))]
 pub async fn ready(State(state): State<AppState>) -> Response {
     let database = match tokio::time::timeout(Duration::from_secs(2), domain::db::ping(&state.services.db)).await {
         Ok(Ok(())) => Ok(()),

@@ -2,7 +2,7 @@
 //! cross-cutting layers (request ids, tracing).
 
 pub mod csrf;
-mod health;
+pub mod health;
 mod peeringdb_redirect;
 mod request_id;
 pub mod site;

@@ -3,11 +3,14 @@
 mod helpers;
 mod support;
 
+mod admin_requests;
 mod auth_local;
 mod auth_peeringdb;
 mod cli;
 mod cli_users;
 mod csrf;
 mod health;
+mod openapi;
 mod request_id;
+mod requests;
 mod site;

@@ -22,7 +22,10 @@ app_test!(async fn the_root_sends_visitors_to_login_and_operators_onward(app) {
     let cookie = app.login("op", "correct horse battery staple").await;
     let response = app.page("/", Some(&cookie)).await;
     assert_eq!(response.status(), 302);
-    assert_eq!(response.headers()["location"], "/onboarding");
+    assert_eq!(response.headers()["location"], "/dashboard");
+    app.create_account("boss", "correct horse battery staple", true, &[]).await;
+    let cookie = app.login("boss", "correct horse battery staple").await;
+    assert_eq!(app.page("/", Some(&cookie)).await.headers()["location"], "/admin/requests");
 });
 
 app_test!(async fn onboarding_needs_a_session_and_lists_the_operators_asns(app) {
@@ -32,7 +35,8 @@ app_test!(async fn onboarding_needs_a_session_and_lists_the_operators_asns(app) 
     app.create_account("op", "correct horse battery staple", false, &[64500]).await;
     let cookie = app.login("op", "correct horse battery staple").await;
     let html = app.page("/onboarding", Some(&cookie)).await.text().await.unwrap();
-    assert!(html.contains(">64500</code>"), "{html}");
+    assert!(html.contains(r#"value="64500""#), "the ASN is offered: {html}");
+    assert!(html.contains(r#"name="node_id""#));
     assert!(html.contains("Log out"));
 });
 

@@ -8,13 +8,14 @@ use domain::identity::local::{self, LoginAttempt, LoginError};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::logged_in_response;
-use crate::api::error::{ApiError, ApiResult};
+use super::{logged_in_response, LoggedInBody};
+use crate::api::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::api::json::Data;
 use crate::api::json::ApiJson;
 use crate::api::session::{client_addr, session_token};
 use crate::http::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     username: String,
@@ -38,6 +39,10 @@ impl From<LoginError> for ApiError {
     }
 }
 
+/// Log in with a local account; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/local/login", tag = "auth", request_body = Body,
+    responses((status = 200, body = Data<LoggedInBody>), (status = 400, body = ErrorEnvelope),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn login(State(state): State<AppState>, parts: Parts, ApiJson(body): ApiJson<Body>) -> ApiResult<Response> {
     let password = SecretString::from(body.password);
     let previous = session_token(&parts);

@@ -5,11 +5,11 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::identity::peeringdb::{self, Callback, LoginError};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::logged_in_response;
-use crate::api::error::{ApiError, ApiResult};
+use super::{logged_in_response, LoggedInBody};
+use crate::api::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::api::json::{ApiJson, Data, NoFields};
 use crate::api::session::{client_addr, session_token};
 use crate::http::AppState;
@@ -39,18 +39,30 @@ impl From<LoginError> for ApiError {
     }
 }
 
-pub async fn start(State(state): State<AppState>, ApiJson(_): ApiJson<NoFields>) -> ApiResult<Data<serde_json::Value>> {
-    let started = peeringdb::start(&state.services).await?;
-    Ok(Data(json!({
-        "authorization_url": started.authorization_url,
-        "state": started.state,
-        "expires_at": domain::clock::rfc3339(started.expires_at),
-        "redirect_uri": started.redirect_uri,
-        "scope": started.scope,
-    })))
+#[derive(Serialize, ToSchema)]
+pub struct StartedBody {
+    pub authorization_url: String,
+    pub state: String,
+    pub expires_at: String,
+    pub redirect_uri: String,
+    pub scope: String,
 }
 
-#[derive(Deserialize)]
+/// Begin a PeeringDB login: where to send the user, and the state to expect back.
+#[utoipa::path(post, path = "/api/v1/auth/peeringdb/start", tag = "auth",
+    responses((status = 200, body = Data<StartedBody>), (status = 503, body = ErrorEnvelope)))]
+pub async fn start(State(state): State<AppState>, ApiJson(_): ApiJson<NoFields>) -> ApiResult<Data<StartedBody>> {
+    let started = peeringdb::start(&state.services).await?;
+    Ok(Data::new(StartedBody {
+        authorization_url: started.authorization_url,
+        state: started.state,
+        expires_at: domain::clock::rfc3339(started.expires_at),
+        redirect_uri: started.redirect_uri,
+        scope: started.scope,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallbackBody {
     code: Option<String>,
@@ -59,6 +71,10 @@ pub struct CallbackBody {
     error_description: Option<String>,
 }
 
+/// Complete a PeeringDB login with what the provider sent back; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/peeringdb/callback", tag = "auth", request_body = CallbackBody,
+    responses((status = 200, body = Data<LoggedInBody>), (status = 400, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 503, body = ErrorEnvelope)))]
 pub async fn callback(
     State(state): State<AppState>,
     parts: Parts,

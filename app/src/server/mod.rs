@@ -1,5 +1,9 @@
 //! Server-side helpers for server functions (compiled only with `ssr`): the services,
-//! the caller's session and address, and cookies on the response.
+//! the caller's session and address, cookies on the response, and view mapping.
+
+mod views;
+
+pub use views::{admin_detail, admin_filters, detail, network_names, operator_names, summary, ADMIN_PAGE_SIZE};
 
 use std::net::SocketAddr;
 
@@ -54,6 +58,15 @@ pub async fn session() -> Result<Option<CurrentSession>, AppError> {
 /// The caller's session, or `Unauthenticated`.
 pub async fn require_session() -> Result<CurrentSession, AppError> {
     session().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The caller's session if they are an admin; `Forbidden` for operators.
+pub async fn require_admin() -> Result<CurrentSession, AppError> {
+    let session = require_session().await?;
+    if !session.user.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(session)
 }
 
 /// Adds a `Set-Cookie` header to the response.

@@ -1,0 +1,19 @@
+//! Join requests: creating them under every rule, reading them (an operator sees only
+//! their own), and the admin decisions that drive the status machine.
+
+mod create;
+mod decide;
+mod error;
+mod onboarding;
+mod query;
+
+pub use create::{create, NewRequest};
+pub use decide::{approve, reject, retry};
+pub use error::RequestError;
+pub use onboarding::{onboarding_context, BlockedReason, OnboardingContext};
+pub use query::{
+    admin_detail, admin_list, find_for_user, list_for_user, AdminFilters, AdminPage, RequestRecord, MAX_PAGE_SIZE,
+};
+
+/// Longest `notes` accepted, in characters.
+pub const MAX_NOTES_CHARS: usize = 2000;

@@ -1,0 +1,5 @@
+//! `/api/v1/admin/requests`: the exchange admins' queue and decisions.
+
+pub mod decide;
+pub mod list;
+pub mod show;

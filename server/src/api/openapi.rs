@@ -1,0 +1,48 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of the JSON API, generated
+//! from the handlers and types themselves.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use super::{admin, auth, me, onboarding, requests};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ZT-IX API",
+        description = "Self-service portal of a ZeroTier-based Internet Exchange. Successes are `{\"data\": …}`, \
+                       errors `{\"error\": {\"code\", \"message\", \"details\"}}`. Authentication is the \
+                       `zt_ix_session` cookie set by the login endpoints.",
+    ),
+    paths(
+        auth::peeringdb::start,
+        auth::peeringdb::callback,
+        auth::local::login,
+        auth::logout::logout,
+        me::me,
+        me::asns,
+        onboarding::context,
+        requests::create::create,
+        requests::list::list,
+        requests::show::show,
+        admin::list::list,
+        admin::show::show,
+        admin::decide::approve,
+        admin::decide::reject,
+        admin::decide::retry,
+        crate::http::health::live,
+        crate::http::health::ready,
+    ),
+    tags(
+        (name = "auth", description = "Logging in and out"),
+        (name = "identity", description = "The logged-in user"),
+        (name = "requests", description = "An operator's join requests"),
+        (name = "admin", description = "The exchange admins' queue"),
+        (name = "operations", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
