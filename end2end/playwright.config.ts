@@ -10,6 +10,8 @@ const port = Number(process.env.ZTIX_E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
 const oidcPort = Number(process.env.ZTIX_E2E_OIDC_PORT ?? 3390);
 const oidcBase = `http://127.0.0.1:${oidcPort}`;
+const ztPort = Number(process.env.ZTIX_E2E_ZT_PORT ?? 3391);
+const ztToken = "zt-e2e-token";
 // Deterministic: this file is evaluated again in every worker.
 const dataDir = path.join(os.tmpdir(), `zt-ix-e2e-${port}`);
 
@@ -51,6 +53,13 @@ export default defineConfig({
       env: { OIDC_PORT: String(oidcPort), APP_ORIGIN: baseURL },
     },
     {
+      command: "node zerotier/controller-sim.mjs",
+      url: `http://127.0.0.1:${ztPort}/`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { ZT_SIM_PORT: String(ztPort), ZT_SIM_TOKEN: ztToken },
+    },
+    {
       command: "./serve.sh",
       url: `${baseURL}/readyz`,
       timeout: 60_000,
@@ -67,6 +76,8 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repo, "target", "site"),
         PUBLIC_BASE_URL: baseURL,
         ZTIX_RUNTIME_CONFIG_PATH: path.join(__dirname, "fixtures", "runtime-config.toml"),
+        ZT_CONTROLLER_BASE_URL: `http://127.0.0.1:${ztPort}`,
+        ZT_CONTROLLER_AUTH_TOKEN: ztToken,
         PEERINGDB_CLIENT_ID: "zt-ix-e2e",
         PEERINGDB_CLIENT_SECRET: "zt-ix-e2e-secret",
         PEERINGDB_REDIRECT_URI: `${baseURL}/auth/callback`,

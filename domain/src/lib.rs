@@ -6,10 +6,12 @@
 
 pub mod audit;
 pub mod clock;
+pub mod correlation;
 pub mod db;
 pub mod entities;
 pub mod identity;
 pub mod networks;
+pub mod provisioning;
 pub mod requests;
 pub mod settings;
 pub mod types;
@@ -32,10 +34,22 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub settings: Arc<RuntimeSettings>,
     pub identity: Arc<identity::IdentityConfig>,
+    pub provisioning: Arc<provisioning::preflight::Provisioning>,
 }
 
 impl Services {
+    /// Services without a ZeroTier provider (provisioning stays blocked).
     pub fn new(db: DatabaseConnection, settings: RuntimeSettings, identity: identity::IdentityConfig) -> Self {
-        Self { db, settings: Arc::new(settings), identity: Arc::new(identity) }
+        Self {
+            db,
+            settings: Arc::new(settings),
+            identity: Arc::new(identity),
+            provisioning: Arc::new(provisioning::preflight::Provisioning::unconfigured()),
+        }
+    }
+
+    pub fn with_provisioning(mut self, provisioning: provisioning::preflight::Provisioning) -> Self {
+        self.provisioning = Arc::new(provisioning);
+        self
     }
 }

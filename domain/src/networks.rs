@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::audit::{self, Actor, AuditEntry, SystemActor};
@@ -25,7 +25,7 @@ pub struct SyncReport {
 /// them). One transaction; each change is audited.
 #[tracing::instrument(skip_all, fields(networks = configured.len()))]
 pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNetwork]) -> Result<SyncReport, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let mut existing: HashMap<String, zt_network::Model> = zt_network::Entity::find()
         .all(&txn)

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, logIn, NEWCOMER, OPERATOR } from "./helpers";
 
-test("an operator's request is approved by an admin and both see it without reloading", async ({ browser }) => {
+test("an operator's request is approved by an admin, provisioned, and both see it without reloading", async ({ browser }) => {
   const operatorContext = await browser.newContext();
   const operator = await operatorContext.newPage();
   await logIn(operator, OPERATOR);
@@ -26,11 +26,14 @@ test("an operator's request is approved by an admin and both see it without relo
   await expect(admin.locator("dd", { hasText: "Olivia Operator" })).toBeVisible();
   await expect(admin.getByText("join_request.created")).toBeVisible();
   await admin.getByRole("button", { name: "Approve" }).click();
-  await expect(admin.locator(".page-header .status")).toHaveText("Approved");
-  await expect(admin.getByText("join_request.approved")).toBeVisible();
+  await expect(admin.locator(".page-header .status")).toHaveText(/Approved|Setting up|Active/);
+  await expect(admin.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
+  await expect(admin.getByText("join_request.activated")).toBeVisible();
 
-  // the operator's page has not been reloaded; it polls until the status changes
-  await expect(badge).toHaveText("Approved", { timeout: 15_000 });
+  // the operator's page has not been reloaded; it polls until the status settles
+  await expect(badge).toHaveText("Active", { timeout: 15_000 });
+  await expect(operator.getByText("2001:db8:1:0:6:4500:0:1").first()).toBeVisible();
+  await expect(operator.getByRole("heading", { name: "ZeroTier membership" })).toBeVisible();
   await operatorContext.close();
   await adminContext.close();
 });

@@ -23,6 +23,31 @@ pub enum Command {
     /// Manage local accounts (the only way to create them).
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Check and maintain the ZeroTier network controller.
+    #[command(subcommand)]
+    Controller(ControllerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ControllerCommand {
+    /// Check that the controller answers, accepts the token and has every network.
+    Preflight,
+    /// Create or correct the configured networks on the controller.
+    Reconcile,
+    /// Check the token in ZT_CONTROLLER_AUTH_TOKEN(_FILE); running servers re-read the file
+    /// at their next preflight (within a minute) or at once on SIGHUP.
+    TokenReload,
+    /// Archive the controller state (ZT_CONTROLLER_STATE_DIR) into ZT_CONTROLLER_BACKUP_DIR.
+    Backup,
+    /// Put a backup in place of the controller state, then run preflight again.
+    Restore {
+        /// The backup's file name (default: the newest).
+        #[arg(long)]
+        backup: Option<String>,
+        /// How long to wait for the controller to answer again after the restore.
+        #[arg(long, default_value_t = 60)]
+        wait_seconds: u64,
+    },
 }
 
 #[derive(Debug, Args, Default)]

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => commands::serve::run(config, args).await,
             Command::Migrate(command) => commands::migrate::run(&config, command).await,
             Command::Users(command) => commands::users::run(&config, command).await,
+            Command::Controller(command) => commands::controller::run(&config, command).await,
         }
     });
     match result {

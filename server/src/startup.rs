@@ -8,13 +8,14 @@ use anyhow::Context;
 use domain::db::{self, PoolSettings};
 use domain::identity::peeringdb::{ClientAuth, PeeringDb, PeeringDbSettings};
 use domain::identity::{IdentityConfig, SessionKey};
-use domain::settings::NetworkRef;
+use domain::provisioning::preflight::{Provisioning, TokenSource as DomainTokenSource};
+use domain::provisioning::{self, lifecycle, ProviderKind as DomainProviderKind, ProviderSettings};
 use domain::{RuntimeSettings, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{AppConfig, TokenAuthMethod};
+use crate::config::{AppConfig, ProviderKind, TokenAuthMethod, TokenSource};
 use crate::http::{self, site, AppState};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -34,26 +35,82 @@ pub async fn open_database(config: &AppConfig) -> anyhow::Result<sea_orm::Databa
     Ok(db)
 }
 
-/// Puts the configured networks into `zt_network`. Networks named by a suffix need the
-/// controller's address, which the controller preflight provides.
+/// Puts the configured networks into `zt_network` as far as possible without the
+/// controller (networks named by a suffix need its address; see `lifecycle::bring_up`).
 pub async fn sync_networks(services: &Services) -> anyhow::Result<()> {
-    let (named, by_suffix): (Vec<_>, Vec<_>) = services
-        .settings
-        .networks
-        .iter()
-        .partition(|n| matches!(n.reference(), NetworkRef::Id(_)));
-    if !by_suffix.is_empty() {
-        tracing::info!(count = by_suffix.len(), "networks named by suffix are synced once the controller address is known");
-        if named.is_empty() {
-            return Ok(());
-        }
+    if lifecycle::sync_offline(services).await?.is_none() {
+        tracing::info!("networks named by suffix are synced once the controller preflight has read its address");
     }
-    let configured = named
-        .into_iter()
-        .map(|n| n.resolve(None))
-        .collect::<Result<Vec<_>, _>>()?;
-    domain::networks::sync_configured(&services.db, &configured).await?;
     Ok(())
+}
+
+/// The ZeroTier provider and its token, from the environment configuration.
+pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<Provisioning> {
+    let zt = &config.zerotier;
+    let (kind, base_url, token) = match zt.provider {
+        ProviderKind::SelfHostedController => (
+            DomainProviderKind::SelfHostedController,
+            zt.controller_base_url.clone(),
+            match &zt.controller_token {
+                Some(TokenSource::Inline(t)) => DomainTokenSource::Inline(t.expose_secret().to_owned()),
+                Some(TokenSource::File(path)) => DomainTokenSource::File(path.clone()),
+                None => DomainTokenSource::Missing,
+            },
+        ),
+        ProviderKind::Central => (
+            DomainProviderKind::Central,
+            zt.central_base_url.clone(),
+            zt.central_token
+                .as_ref()
+                .map(|t| DomainTokenSource::Inline(t.expose_secret().to_owned()))
+                .unwrap_or(DomainTokenSource::Missing),
+        ),
+    };
+    if matches!(token, DomainTokenSource::Missing) {
+        return Ok(Provisioning::new(None, token));
+    }
+    let provider = provisioning::provider(
+        kind,
+        ProviderSettings {
+            base_url,
+            token: token.read().unwrap_or_default(),
+            timeout: Duration::from_secs(settings.worker.request_timeout_seconds.into()),
+            transient_retries: settings.worker.transient_retries,
+            backoff: Duration::from_millis(settings.worker.retry_backoff_milliseconds.into()),
+        },
+    )
+    .map_err(|e| anyhow::anyhow!(e.to_string()))?;
+    Ok(Provisioning::new(Some(provider), token))
+}
+
+/// Brings provisioning up and keeps checking the controller: every 10 s while preflight
+/// fails, every minute once it passes.
+pub fn spawn_controller_watch(services: Services, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        let mut was_passing = None;
+        loop {
+            let passing = match lifecycle::bring_up(&services).await {
+                Ok(report) => {
+                    if was_passing != Some(true) {
+                        tracing::info!(controller = ?report.controller.map(|c| c.to_string()), reconciled = ?report.reconciled, "controller preflight passed; provisioning is on");
+                    }
+                    true
+                }
+                Err(error) => {
+                    if was_passing != Some(false) {
+                        tracing::warn!(%error, "controller preflight failed; provisioning is blocked");
+                    }
+                    false
+                }
+            };
+            was_passing = Some(passing);
+            let pause = if passing { Duration::from_secs(60) } else { Duration::from_secs(10) };
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = shutdown.cancelled() => return,
+            }
+        }
+    });
 }
 
 /// How people log in, from the environment configuration.
@@ -91,7 +148,8 @@ pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
 pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let settings = load_settings(config)?;
     let db = open_database(config).await?;
-    let services = Services::new(db, settings, identity(config)?);
+    let provisioning = provisioning(config, &settings)?;
+    let services = Services::new(db, settings, identity(config)?).with_provisioning(provisioning);
     sync_networks(&services).await?;
     Ok(services)
 }
@@ -113,6 +171,14 @@ pub fn spawn_housekeeping(services: Services, shutdown: CancellationToken) {
             }
         }
     });
+}
+
+/// Housekeeping, the controller watch and the provisioning worker; the handle ends when
+/// the worker has stopped.
+pub fn spawn_background(services: &Services, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
+    spawn_housekeeping(services.clone(), shutdown.clone());
+    spawn_controller_watch(services.clone(), shutdown.clone());
+    tokio::spawn(domain::provisioning::worker::Worker::new(services.clone()).run(shutdown.clone()))
 }
 
 /// A bound, ready-to-run web server.

@@ -18,8 +18,13 @@ use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
 
+/// The services of the request being handled. They are missing only when the response
+/// was already sent (a redirect ended rendering while this call was still pending).
 pub fn services() -> Result<Services, AppError> {
-    use_context::<Services>().ok_or_else(|| AppError::internal("services missing from context"))
+    use_context::<Services>().ok_or_else(|| {
+        tracing::debug!("server function called after its response was sent");
+        AppError::Unavailable
+    })
 }
 
 fn parts() -> Result<Parts, AppError> {

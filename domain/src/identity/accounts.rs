@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -180,7 +180,7 @@ pub async fn create(db: &DatabaseConnection, auth: &AuthSettings, new: NewAccoun
     let username = valid_username(&new.username)?;
     let email = valid_email(new.email)?;
     let phc = password::hash(&new.password, auth.password_min_length).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let taken = local_credential::Entity::find()
         .filter(local_credential::Column::LoginUsername.eq(username.as_str()))
         .one(&txn)
@@ -246,7 +246,7 @@ pub async fn update(
         None => None,
     };
     let email = valid_email(changes.email.clone())?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let credential = credential_of(&txn, username).await?;
     let user = users::find(&txn, credential.user_id).await?.ok_or_else(|| AccountError::NotFound(username.to_owned()))?;
     let networks = match &changes.networks {
@@ -299,7 +299,7 @@ pub async fn update(
 
 /// `users enable` / `users disable`. Disabling ends the account's sessions.
 pub async fn set_enabled(db: &DatabaseConnection, username: &str, enabled: bool) -> Result<(), AccountError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let credential = credential_of(&txn, username).await?;
     let user_id = credential.user_id;
     let login = credential.login_username.clone();

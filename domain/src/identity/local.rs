@@ -1,7 +1,7 @@
 //! Login with a local account: throttled, constant-time, audited.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use secrecy::SecretString;
 
 use super::sessions::{self, AuthMethod, SessionToken};
@@ -113,7 +113,7 @@ pub async fn login(services: &Services, attempt: LoginAttempt<'_>) -> Result<Log
         return Err(LoginError::CredentialDisabled);
     }
 
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     if let Some(previous) = attempt.previous_token {
         sessions::end_by_token(&txn, &services.identity.session_key, previous).await?;
     }

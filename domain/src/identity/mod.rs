@@ -9,7 +9,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod users;
 
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::audit::{self, Actor, AuditEntry};
 use crate::Services;
@@ -34,7 +34,7 @@ pub async fn prune<C: ConnectionTrait>(conn: &C, settings: &crate::settings::Aut
 
 /// Ends the session of `token` and records the logout.
 pub async fn logout(services: &Services, session: &CurrentSession, token: &str) -> Result<(), sea_orm::DbErr> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     sessions::end_by_token(&txn, &services.identity.session_key, token).await?;
     audit::record(
         &txn,

@@ -139,6 +139,9 @@ pub async fn create(services: &Services, user: &app_user::Model, input: NewReque
         }
     };
     txn.commit().await?;
+    if request.status == RequestStatus::Approved {
+        crate::provisioning::worker::notify_workers(services).await;
+    }
     Ok(request)
 }
 

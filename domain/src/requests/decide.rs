@@ -5,6 +5,7 @@ use uuid::Uuid;
 use super::query::{admin_detail, RequestRecord};
 use super::RequestError;
 use crate::audit::Actor;
+use crate::provisioning::worker::notify_workers;
 use crate::workflow::{self, DecisionSource, RejectReason};
 use crate::Services;
 
@@ -15,6 +16,7 @@ async fn reload(services: &Services, id: Uuid) -> Result<RequestRecord, RequestE
 /// `pending → approved` by an admin.
 pub async fn approve(services: &Services, admin: Uuid, id: Uuid) -> Result<RequestRecord, RequestError> {
     workflow::approve(&services.db, id, Actor::User(admin), DecisionSource::ManualAdmin).await?;
+    notify_workers(services).await;
     reload(services, id).await
 }
 
@@ -34,5 +36,6 @@ pub async fn reject(services: &Services, admin: Uuid, id: Uuid, reason: Option<&
 /// `failed → approved`: provision again.
 pub async fn retry(services: &Services, admin: Uuid, id: Uuid) -> Result<RequestRecord, RequestError> {
     workflow::retry(&services.db, id, Actor::User(admin)).await?;
+    notify_workers(services).await;
     reload(services, id).await
 }

@@ -76,11 +76,15 @@ pub struct WorkerSettings {
     pub concurrency: u32,
     /// Retries of a transient upstream error inside one provisioning attempt.
     pub transient_retries: u32,
+    /// Timeout of each call to the ZeroTier API.
+    pub request_timeout_seconds: u32,
+    /// The first retry of a transient error waits this long; each later one twice as long.
+    pub retry_backoff_milliseconds: u32,
 }
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        Self { lease_seconds: 60, concurrency: 4, transient_retries: 3 }
+        Self { lease_seconds: 60, concurrency: 4, transient_retries: 3, request_timeout_seconds: 10, retry_backoff_milliseconds: 250 }
     }
 }
 
@@ -133,6 +137,7 @@ impl RuntimeSettings {
             ("auth.session_lifetime_seconds", self.auth.session_lifetime_seconds),
             ("worker.lease_seconds", self.worker.lease_seconds),
             ("worker.concurrency", self.worker.concurrency),
+            ("worker.request_timeout_seconds", self.worker.request_timeout_seconds),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
             return Err(format!("{key} must be greater than 0"));

@@ -1,5 +1,6 @@
 //! One module per `zt-ix` subcommand.
 
+pub mod controller;
 pub mod migrate;
 pub mod serve;
 pub mod users;

@@ -1,30 +1,53 @@
-//! `zt-ix serve`: migrate, sync networks, then serve until SIGTERM.
+//! `zt-ix serve`: migrate, sync networks, then serve the portal and run the provisioning
+//! worker until SIGTERM. `--worker-only` runs the worker without the web tier.
 
+use domain::Services;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::ServeArgs;
 use crate::config::AppConfig;
 use crate::startup::{self, Application};
 
+/// The background parts every serving process runs, with SIGHUP for the token.
+fn spawn_background(services: &Services, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
+    reload_token_on_sighup(services.clone());
+    startup::spawn_background(services, shutdown)
+}
+
+/// SIGHUP re-reads the controller token file (as `zt-ix controller token-reload` asks).
+fn reload_token_on_sighup(services: Services) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
+        while hangups.recv().await.is_some() {
+            match services.provisioning.reload_token() {
+                Ok(()) => tracing::info!("controller token reloaded"),
+                Err(error) => tracing::warn!(%error, "controller token reload failed"),
+            }
+        }
+    });
+}
+
 pub async fn run(config: AppConfig, args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     startup::cancel_on_signal(shutdown.clone());
-
     tokio::task::spawn_blocking(domain::identity::password::warm_up);
+
     if args.worker_only {
         let services = startup::prepare(&config).await?;
-        startup::spawn_housekeeping(services, shutdown.clone());
         tracing::info!("worker-only mode: no web tier");
-        shutdown.cancelled().await;
+        let worker = spawn_background(&services, &shutdown);
+        let _ = worker.await;
         return Ok(());
     }
 
     let app = Application::build(config).await?;
-    startup::spawn_housekeeping(app.state().services.clone(), shutdown.clone());
+    let worker = spawn_background(&app.state().services, &shutdown);
     let origin = app.state().config.http.public_origin.clone();
     tracing::info!(address = %app.local_addr(), %origin, "ZT-IX is listening");
     println!("ZT-IX is running at {origin}  (listening on {})", app.local_addr());
     app.run(shutdown).await?;
+    let _ = worker.await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -8,14 +8,6 @@ app_test!(async fn healthz_answers_without_dependencies(app) {
     assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
 });
 
-app_test!(async fn readyz_is_ready_while_the_database_answers(app) {
-    let response = app.get("/readyz").await;
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["status"], "ready");
-    assert_eq!(body["checks"]["database"], "ok");
-});
-
 app_test!(async fn readyz_says_why_when_the_database_is_gone(app) {
     // Closing the shared pool makes every later query fail, as an outage would.
     app.db().db.clone().close().await.unwrap();
@@ -26,4 +18,12 @@ app_test!(async fn readyz_says_why_when_the_database_is_gone(app) {
     assert_eq!(body["reason"], "database unreachable");
     // liveness does not depend on the database
     assert_eq!(app.get("/healthz").await.status(), 200);
+});
+
+app_test!(async fn readyz_is_not_ready_before_the_controller_preflight(app) {
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["checks"]["database"], "ok");
+    assert_eq!(body["reason"], "controller preflight has not completed yet");
 });

@@ -151,8 +151,18 @@ pub async fn spawn_app_with(backend: Backend, vars: &[(&str, &str)], toml: &str)
     spawn_app_on(db, vars, toml).await
 }
 
+/// Starts the portal with the provisioning worker and controller watch running too.
+pub async fn spawn_app_with_worker(backend: Backend, vars: &[(&str, &str)], toml: &str) -> TestApp {
+    let db = TestDb::new(backend).await;
+    start(db, vars, toml, true).await
+}
+
 /// Starts the portal on an existing test database (a second instance, a restart).
 pub async fn spawn_app_on(db: TestDb, vars: &[(&str, &str)], toml: &str) -> TestApp {
+    start(db, vars, toml, false).await
+}
+
+async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) -> TestApp {
     let mut env: HashMap<String, String> = HashMap::from([
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("DATABASE_URL".into(), db.url.clone()),
@@ -161,11 +171,15 @@ pub async fn spawn_app_on(db: TestDb, vars: &[(&str, &str)], toml: &str) -> Test
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = AppConfig::from_map(env).expect("test configuration is valid");
     let settings = RuntimeSettings::from_toml(toml, "test").expect("test runtime config is valid");
-    let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"));
+    let provisioning = startup::provisioning(&config, &settings).expect("provisioning");
+    let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity")).with_provisioning(provisioning);
     startup::sync_networks(&services).await.expect("networks sync");
     let app = Application::with_services(config, services.clone()).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
     let shutdown = CancellationToken::new();
+    if background {
+        startup::spawn_background(&services, &shutdown);
+    }
     tokio::spawn(app.run(shutdown.clone()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

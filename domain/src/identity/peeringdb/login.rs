@@ -11,7 +11,6 @@ use openidconnect::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
 };
 use secrecy::ExposeSecret;
 use uuid::Uuid;
@@ -296,7 +295,7 @@ async fn store_login(
     eligible: &[EligibleAsn],
     callback: &Callback,
 ) -> Result<LoggedIn, LoginError> {
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let now = Utc::now();
     let existing = app_user::Entity::find()
         .filter(app_user::Column::PeeringdbUserId.eq(profile.id))

@@ -1,3 +1,5 @@
 //! Simulators of the outside services the portal talks to, for tests only.
 
 pub mod oidc_provider;
+pub mod zt_central;
+pub mod zt_controller;

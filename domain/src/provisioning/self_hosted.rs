@@ -1,0 +1,133 @@
+//! The ZeroTier One service API of a self-hosted network controller (the release path).
+//! Header `X-ZT1-Auth`; networks are the controller's address plus a 6-hex suffix.
+
+use async_trait::async_trait;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::http::{AuthStyle, Http};
+use super::{AuthorizeMember, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings, ZeroTierProvider};
+use crate::types::{ControllerAddress, Ipv6Prefix, NetworkId};
+
+/// How an exchange network must look on the controller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControllerNetworkSpec {
+    pub id: NetworkId,
+    pub name: String,
+    pub ipv6_prefix: Ipv6Prefix,
+}
+
+impl ControllerNetworkSpec {
+    /// The settings we own: name, private, no IPv4/IPv6 auto-assignment, the /64 routed.
+    fn body(&self) -> Value {
+        json!({
+            "name": self.name,
+            "private": true,
+            "v4AssignMode": {"zt": false},
+            "v6AssignMode": {"zt": false, "rfc4193": false, "6plane": false},
+            "routes": [{"target": self.ipv6_prefix.to_string(), "via": null}],
+        })
+    }
+
+    /// Whether the controller's network already has our settings.
+    fn matches(&self, network: &Value) -> bool {
+        let routes_ok = network["routes"].as_array().is_some_and(|routes| {
+            routes.iter().any(|r| r["target"].as_str() == Some(&self.ipv6_prefix.to_string()))
+        });
+        network["name"].as_str() == Some(self.name.as_str())
+            && network["private"].as_bool() == Some(true)
+            && network["v4AssignMode"]["zt"].as_bool() != Some(true)
+            && network["v6AssignMode"]["zt"].as_bool() != Some(true)
+            && routes_ok
+    }
+}
+
+#[derive(Debug)]
+pub struct SelfHostedController {
+    http: Http,
+}
+
+impl SelfHostedController {
+    pub fn new(settings: ProviderSettings) -> Result<Self, ProviderError> {
+        Ok(Self { http: Http::new(&settings, AuthStyle::ZeroTierOne, "controller")? })
+    }
+
+    fn invalid(&self, operation: &str, path: &str, detail: impl Into<String>) -> ProviderError {
+        ProviderError::new(ProviderErrorKind::InvalidResponse, operation, self.http.url(path), detail)
+    }
+}
+
+#[async_trait]
+impl ZeroTierProvider for SelfHostedController {
+    fn name(&self) -> &'static str {
+        "self_hosted_controller"
+    }
+
+    async fn check(&self) -> Result<Option<ControllerAddress>, ProviderError> {
+        let operation = "reading the controller status";
+        let (_, status) = self.http.send(operation, Method::GET, "/status", None).await?;
+        let address = status["address"].as_str().unwrap_or_default();
+        let address = ControllerAddress::parse(address)
+            .map_err(|e| self.invalid(operation, "/status", format!("no valid node address in /status: {e}")))?;
+        let (_, controller) = self.http.send("checking the network controller", Method::GET, "/controller", None).await?;
+        if controller["controller"].as_bool() != Some(true) {
+            return Err(self.invalid("checking the network controller", "/controller", "this ZeroTier node does not run a network controller"));
+        }
+        Ok(Some(address))
+    }
+
+    async fn validate_network(&self, network: &NetworkId) -> Result<(), ProviderError> {
+        let path = format!("/controller/network/{network}");
+        self.http.send(&format!("checking network {network}"), Method::GET, &path, None).await?;
+        Ok(())
+    }
+
+    async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError> {
+        let operation = format!("authorizing node {} on network {}", member.node, member.network);
+        let path = format!("/controller/network/{}/member/{}", member.network, member.node);
+        let ips: Vec<String> = member.ip_assignments.iter().map(ToString::to_string).collect();
+        let body = json!({
+            "authorized": true,
+            "ipAssignments": ips,
+            "noAutoAssignIps": true,
+            "name": format!("AS{} {}", member.asn, member.request_id),
+        });
+        let (_, answer) = self.http.send(&operation, Method::POST, &path, Some(&body)).await?;
+        let assigned: Vec<String> = answer["ipAssignments"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let authorized = answer["authorized"].as_bool() == Some(true);
+        if !authorized || ips.iter().any(|ip| !assigned.contains(ip)) {
+            return Err(self.invalid(&operation, &path, format!("the member was not stored as asked (authorized: {authorized}, ipAssignments: {assigned:?})")));
+        }
+        Ok(MemberResult {
+            member_id: answer["id"].as_str().unwrap_or(member.node.as_str()).to_owned(),
+            is_authorized: authorized,
+            assigned_ips: assigned,
+            provider_name: self.name(),
+        })
+    }
+
+    async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
+        let path = format!("/controller/network/{}", spec.id);
+        let operation = format!("reconciling network {}", spec.id);
+        let current = match self.http.send(&operation, Method::GET, &path, None).await {
+            Ok((_, network)) => Some(network),
+            Err(e) if e.kind == ProviderErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        if current.as_ref().is_some_and(|n| spec.matches(n)) {
+            return Ok(false);
+        }
+        let (_, stored) = self.http.send(&operation, Method::POST, &path, Some(&spec.body())).await?;
+        if !spec.matches(&stored) {
+            return Err(self.invalid(&operation, &path, "the controller did not keep the network settings"));
+        }
+        Ok(true)
+    }
+
+    fn set_token(&self, token: String) {
+        self.http.set_token(token);
+    }
+}

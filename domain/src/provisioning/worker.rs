@@ -1,0 +1,314 @@
+//! The provisioning worker: claims `approved` requests with a lease, provisions them,
+//! and moves them to `active` or `failed`.
+//!
+//! The queue is the `approved` rows themselves. A claim is a conditional update, so
+//! workers on one database never process a request twice at once; a crashed worker's
+//! lease expires and its request is picked up again. Every step is idempotent (the same
+//! IPv6 address, the same member, one membership row), so a retried request converges.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use super::{ipv6, membership, AuthorizeMember};
+use crate::audit::{self, Actor, AuditEntry, SystemActor};
+use crate::entities::{join_request, zt_network};
+use crate::types::{Asn, Ipv6Prefix, NetworkId, NodeId};
+use crate::workflow::{self, RequestStatus, TransitionError};
+use crate::Services;
+
+/// The Postgres channel that wakes workers in other processes.
+pub const WAKE_CHANNEL: &str = "zt_ix_worker";
+
+/// How often an idle worker looks for work without being woken (expired leases,
+/// approvals made by another process without a shared wake-up).
+const IDLE_POLL: Duration = Duration::from_secs(2);
+
+/// What one `try_execute_task` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to do.
+    Idle,
+    Active(Uuid),
+    Failed(Uuid),
+    /// Another worker took the request over (our lease had expired).
+    LeaseLost(Uuid),
+}
+
+/// One worker. Cheap to clone; clones share the identity.
+#[derive(Clone)]
+pub struct Worker {
+    services: Services,
+    id: Arc<str>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker").field("id", &self.id).finish()
+    }
+}
+
+/// Tells every worker that work is waiting: this process's at once, and those of other
+/// processes through PostgreSQL `NOTIFY`.
+pub async fn notify_workers(services: &Services) {
+    services.provisioning.wake();
+    if services.db.get_database_backend() == DatabaseBackend::Postgres {
+        if let Err(e) = services.db.execute_unprepared(&format!("NOTIFY {WAKE_CHANNEL}")).await {
+            tracing::warn!(error = %e, "could not notify other workers");
+        }
+    }
+}
+
+impl Worker {
+    pub fn new(services: Services) -> Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into());
+        let id = format!("{host}-{}-{}", std::process::id(), &Uuid::new_v4().simple().to_string()[..8]);
+        Self { services, id: id.chars().take(64).collect::<String>().into() }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.services.settings.worker.lease_seconds.into())
+    }
+
+    /// Claims one request: an approved one, or one whose worker's lease expired.
+    pub async fn claim(&self) -> Result<Option<join_request::Model>, DbErr> {
+        let db = &self.services.db;
+        let approved: Vec<Uuid> = join_request::Entity::find()
+            .select_only()
+            .column(join_request::Column::Id)
+            .filter(join_request::Column::Status.eq(RequestStatus::Approved))
+            .order_by_asc(join_request::Column::UpdatedAt)
+            .limit(16)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for id in approved {
+            match workflow::start_provisioning(db, id, &self.id, self.lease()).await {
+                Ok(request) => return Ok(Some(request)),
+                Err(TransitionError::Database(e)) => return Err(e),
+                Err(_) => continue, // another worker was faster
+            }
+        }
+        self.recover_expired().await
+    }
+
+    /// Takes over a `provisioning` request whose lease ran out (its worker crashed).
+    async fn recover_expired(&self) -> Result<Option<join_request::Model>, DbErr> {
+        let db = &self.services.db;
+        let now = Utc::now();
+        let expired = join_request::Entity::find()
+            .filter(join_request::Column::Status.eq(RequestStatus::Provisioning))
+            .filter(join_request::Column::LeaseExpiresAt.lt(now))
+            .order_by_asc(join_request::Column::LeaseExpiresAt)
+            .limit(16)
+            .all(db)
+            .await?;
+        for stale in expired {
+            let taken = join_request::Entity::update_many()
+                .col_expr(join_request::Column::LeaseOwner, Expr::value(self.id.as_ref()))
+                .col_expr(join_request::Column::LeaseExpiresAt, Expr::value(now + self.lease()))
+                .col_expr(join_request::Column::UpdatedAt, Expr::value(now))
+                .filter(join_request::Column::Id.eq(stale.id))
+                .filter(join_request::Column::Status.eq(RequestStatus::Provisioning))
+                .filter(join_request::Column::LeaseExpiresAt.lt(now))
+                .exec_with_returning(db)
+                .await?;
+            if let Some(request) = taken.into_iter().next() {
+                audit::record(
+                    db,
+                    AuditEntry::new(Actor::System(SystemActor::Worker), "join_request.lease_recovered", "join_request", request.id)
+                        .with("previous_worker", stale.lease_owner.clone())
+                        .with("worker", self.id.as_ref()),
+                )
+                .await?;
+                tracing::warn!(request.id = %request.id, previous = ?stale.lease_owner, "took over a request whose lease expired");
+                return Ok(Some(request));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Keeps the lease alive while a request is being provisioned.
+    async fn heartbeat(&self, id: Uuid) {
+        let every = (self.lease() / 3).to_std().unwrap_or(Duration::from_secs(10)).max(Duration::from_millis(200));
+        loop {
+            tokio::time::sleep(every).await;
+            let renewed = join_request::Entity::update_many()
+                .col_expr(join_request::Column::LeaseExpiresAt, Expr::value(Utc::now() + self.lease()))
+                .filter(join_request::Column::Id.eq(id))
+                .filter(join_request::Column::Status.eq(RequestStatus::Provisioning))
+                .filter(join_request::Column::LeaseOwner.eq(self.id.as_ref()))
+                .exec(&self.services.db)
+                .await;
+            if !matches!(renewed, Ok(r) if r.rows_affected == 1) {
+                return;
+            }
+        }
+    }
+
+    /// The provisioning steps; an `Err` is the request's actionable `last_error`.
+    async fn steps(&self, request: &join_request::Model) -> Result<(), String> {
+        let provisioning = &self.services.provisioning;
+        provisioning.preflight().await.map_err(|e| format!("Controller preflight failed, so provisioning is blocked: {e}"))?;
+        let node = match request.node_id.as_deref().map(NodeId::parse) {
+            Some(Ok(node)) => node,
+            Some(Err(e)) => return Err(format!("The request's node id is invalid ({e}). File a new request with the right node id.")),
+            None => return Err("The request has no ZeroTier node id, so there is no member to authorize. File a new request with the node id (`zerotier-cli info`).".into()),
+        };
+        let network_id = NetworkId::parse(&request.zt_network_id).map_err(|e| e.to_string())?;
+        let asn = Asn::parse(request.asn).map_err(|e| e.to_string())?;
+        let network = zt_network::Entity::find_by_id(request.zt_network_id.clone())
+            .one(&self.services.db)
+            .await
+            .map_err(|e| format!("Reading network {} failed: {e}", request.zt_network_id))?;
+        let prefix = network.and_then(|n| n.ipv6_prefix).and_then(|p| Ipv6Prefix::parse(&p).ok());
+        let assignment = ipv6::allocate(&self.services.db, request.id, &request.zt_network_id, prefix.as_ref(), asn)
+            .await
+            .map_err(|e| match e {
+                ipv6::AllocationError::Database(e) => format!("Allocating the IPv6 address failed on the database ({e}); retry the request."),
+                other => format!("No IPv6 address could be allocated: {other}. Check the network's ipv6_prefix in the runtime configuration."),
+            })?;
+        let ip: std::net::Ipv6Addr = assignment.assigned_ip.parse().map_err(|e| format!("stored address is invalid: {e}"))?;
+        let provider = provisioning.provider().map_err(|e| e.to_string())?;
+        let member = provider
+            .authorize_member(&AuthorizeMember {
+                network: &network_id,
+                node: &node,
+                asn,
+                request_id: request.id,
+                ip_assignments: &[ip],
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        membership::upsert(&self.services.db, request.id, network_id.as_str(), node.as_str(), &member)
+            .await
+            .map_err(|e| format!("Storing the membership failed: {e}"))?;
+        Ok(())
+    }
+
+    /// Provisions a claimed request to `active` or `failed`.
+    pub async fn provision(&self, request: join_request::Model) -> Result<Outcome, DbErr> {
+        let id = request.id;
+        let span = tracing::info_span!("provision", request.id = %id, worker = %self.id);
+        async {
+            let result = tokio::select! {
+                result = self.steps(&request) => result,
+                () = self.heartbeat(id) => Err("The provisioning lease was lost while working.".to_owned()),
+            };
+            let finished = match &result {
+                Ok(()) => workflow::activate(&self.services.db, id, &self.id).await.map(|_| Outcome::Active(id)),
+                Err(error) => workflow::fail(&self.services.db, id, &self.id, error).await.map(|_| Outcome::Failed(id)),
+            };
+            match finished {
+                Ok(outcome) => {
+                    match &result {
+                        Ok(()) => tracing::info!("request is active"),
+                        Err(error) => tracing::warn!(%error, "request failed"),
+                    }
+                    Ok(outcome)
+                }
+                Err(TransitionError::LeaseLost | TransitionError::Conflict { .. } | TransitionError::NotFound) => {
+                    tracing::warn!("another worker owns this request now; leaving it");
+                    Ok(Outcome::LeaseLost(id))
+                }
+                Err(TransitionError::Database(e)) => Err(e),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Claims and provisions one request, if there is one (tests drain the queue with this).
+    pub async fn try_execute_task(&self) -> Result<Outcome, DbErr> {
+        match self.claim().await? {
+            Some(request) => {
+                let id = request.id.to_string();
+                crate::correlation::scope(format!("ztix-request-{id}"), self.provision(request)).await
+            }
+            None => Ok(Outcome::Idle),
+        }
+    }
+
+    /// Runs until `shutdown`: woken at once by approvals and retries, at most
+    /// `worker.concurrency` requests at a time. In-flight requests finish (or their
+    /// leases expire) before it returns.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let concurrency = self.services.settings.worker.concurrency.max(1) as usize;
+        tracing::info!(worker = %self.id, concurrency, "provisioning worker started");
+        self.listen_for_other_processes(shutdown.clone());
+        let mut tasks: JoinSet<()> = JoinSet::new();
+        loop {
+            while tasks.len() < concurrency && !shutdown.is_cancelled() {
+                match self.claim().await {
+                    Ok(Some(request)) => {
+                        let worker = self.clone();
+                        let id = request.id.to_string();
+                        tasks.spawn(async move {
+                            if let Err(e) = crate::correlation::scope(format!("ztix-request-{id}"), worker.provision(request)).await {
+                                tracing::error!(error = %e, "provisioning could not record its outcome");
+                            }
+                        });
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not claim work");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = self.services.provisioning.woken() => {}
+                () = tokio::time::sleep(IDLE_POLL) => {}
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            }
+        }
+        let drain = async { while tasks.join_next().await.is_some() {} };
+        if tokio::time::timeout(Duration::from_secs(30), drain).await.is_err() {
+            tracing::warn!("in-flight provisioning did not finish in 30 s; its leases will expire");
+        }
+        tracing::info!(worker = %self.id, "provisioning worker stopped");
+    }
+
+    /// On PostgreSQL, approvals in other processes wake this worker via LISTEN/NOTIFY.
+    fn listen_for_other_processes(&self, shutdown: CancellationToken) {
+        let Some(pool) = (self.services.db.get_database_backend() == DatabaseBackend::Postgres)
+            .then(|| self.services.db.get_postgres_connection_pool().clone())
+        else {
+            return;
+        };
+        let services = self.services.clone();
+        tokio::spawn(async move {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(l) => l,
+                Err(e) => return tracing::warn!(error = %e, "cannot listen for work notifications; polling only"),
+            };
+            if let Err(e) = listener.listen(WAKE_CHANNEL).await {
+                return tracing::warn!(error = %e, "cannot listen for work notifications; polling only");
+            }
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    received = listener.recv() => match received {
+                        Ok(_) => services.provisioning.wake(),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "work notifications interrupted");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,261 @@
+//! Provisioning against the controller and Central simulators: the happy path, every
+//! fault, preflight blocking, retries keeping their address, on SQLite and PostgreSQL.
+
+use std::time::{Duration, Instant};
+
+use domain::entities::{audit_event, zt_ipv6_assignment, zt_membership};
+use domain::testing::Backend;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app_with_worker, TestApp};
+use crate::requests::{admin, created_id, operator};
+use crate::support::zt_controller::{ControllerSim, Fault, TOKEN};
+
+pub const SUFFIX_TOML: &str = r#"
+[worker]
+lease_seconds = 5
+request_timeout_seconds = 1
+transient_retries = 1
+retry_backoff_milliseconds = 20
+
+[[networks]]
+suffix = "000001"
+name = "ZT-IX Frankfurt"
+description = "Peering LAN"
+ipv6_prefix = "2001:db8:1::/64"
+"#;
+
+pub const NET: &str = "1122334455000001";
+
+pub async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub async fn request(app: &TestApp, cookie: &str, id: &str) -> Value {
+    let body: Value = app.get_as(&format!("/api/v1/requests/{id}"), cookie).await.json().await.unwrap();
+    body["data"]["request"].clone()
+}
+
+pub async fn wait_for_status(app: &TestApp, cookie: &str, id: &str, status: &str) -> Value {
+    let mut last = Value::Null;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        last = request(app, cookie, id).await;
+        if last["status"] == status {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("request {id} did not become {status}: {last:#}");
+}
+
+async fn setup(backend: Backend) -> (TestApp, ControllerSim) {
+    let sim = ControllerSim::start().await;
+    let url = sim.url();
+    let app = spawn_app_with_worker(backend, &[("ZT_CONTROLLER_BASE_URL", &url), ("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)], SUFFIX_TOML).await;
+    wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+    (app, sim)
+}
+
+async fn both(test: impl AsyncFn(Backend)) {
+    test(Backend::Sqlite).await;
+    test(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn approval_provisions_the_member_with_its_deterministic_address() {
+    both(async |backend| {
+        let (app, sim) = setup(backend).await;
+        // preflight read the controller's address and reconciled the network under it
+        assert!(NET.starts_with(&sim.address));
+        assert!(sim.calls() > 0);
+        let network = sim.network(NET).expect("the network was created");
+        assert_eq!(network["name"], "ZT-IX Frankfurt");
+        assert_eq!(network["private"], true);
+        assert_eq!(network["v4AssignMode"]["zt"], false);
+        assert_eq!(network["routes"], json!([{"target": "2001:db8:1::/64", "via": null}]));
+
+        let op = operator(&app, "op").await;
+        let admin = admin(&app).await;
+        let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
+        let started = Instant::now();
+        app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+        let active = wait_for_status(&app, &op, &id, "active").await;
+        assert!(started.elapsed() < Duration::from_secs(2), "approve wakes the worker at once ({:?})", started.elapsed());
+        assert_eq!(active["assigned_ipv6"], "2001:db8:1:0:6:4500:0:1");
+        assert_eq!(active["ipv6_assignment"]["sequence"], 1);
+        assert!(active["provisioned_at"].is_string());
+        assert_eq!(active["membership"]["node_id"], "aabbccddee");
+        assert_eq!(active["membership"]["member_id"], "aabbccddee");
+        assert_eq!(active["membership"]["is_authorized"], true);
+        assert_eq!(active["membership"]["assigned_ips"], json!(["2001:db8:1:0:6:4500:0:1"]));
+
+        let member = sim.member(NET, "aabbccddee").unwrap();
+        assert_eq!(member["authorized"], true);
+        assert_eq!(member["ipAssignments"], json!(["2001:db8:1:0:6:4500:0:1"]));
+        assert_eq!(member["noAutoAssignIps"], true);
+        assert_eq!(member["lastAuthorizedCredentialType"], "api");
+        let writes = sim.member_writes();
+        assert_eq!(writes.len(), 1);
+        assert_eq!(writes[0].2["authorized"], true);
+        assert_eq!(writes[0].2["ipAssignments"], json!(["2001:db8:1:0:6:4500:0:1"]));
+        assert_eq!(writes[0].2["noAutoAssignIps"], true);
+
+        let actions: Vec<String> = audit_event::Entity::find()
+            .filter(audit_event::Column::TargetId.eq(id.clone()))
+            .all(&app.db().db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions, ["join_request.created", "join_request.approved", "join_request.provisioning_started", "join_request.activated"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_fault_fails_with_an_actionable_error_and_a_retry_recovers() {
+    both(async |backend| {
+        let (app, sim) = setup(backend).await;
+        let op = operator(&app, "op").await;
+        let admin = admin(&app).await;
+        let cases: [(Fault, &str, &str); 5] = [
+            (Fault::ServerError, "HTTP 500", "check that it runs"),
+            (Fault::Unauthorized, "HTTP 401", "token"),
+            (Fault::Hang, "no answer within the timeout", "check that it runs"),
+            (Fault::None, "connection refused", "check that it runs"), // listener stopped
+            (Fault::MemberWriteError, "authorizing node", "check that it runs"),
+        ];
+        for (i, (fault, says, advice)) in cases.into_iter().enumerate() {
+            let node = format!("aabbccdd{i:02}");
+            let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": node})).await;
+            if says == "connection refused" {
+                sim.stop();
+            }
+            sim.set_fault(fault);
+            app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+            let failed = wait_for_status(&app, &op, &id, "failed").await;
+            let error = failed["last_error"].as_str().unwrap().to_owned();
+            assert!(error.contains(says) && error.contains(advice), "{fault:?}: {error}");
+            assert!(error.contains("http://127.0.0.1:"), "names where it failed: {error}");
+            assert_eq!(failed["retry_count"], 1);
+            let address_at_failure = failed["assigned_ipv6"].clone();
+
+            sim.set_fault(Fault::None);
+            if says == "connection refused" {
+                sim.restart().await;
+            }
+            let retried = app.post_json_as(&format!("/api/v1/admin/requests/{id}/retry"), &admin, json!({})).await;
+            assert_eq!(retried.status(), 200);
+            let active = wait_for_status(&app, &op, &id, "active").await;
+            let expected = format!("2001:db8:1:0:6:4500:0:{}", i + 1);
+            assert_eq!(active["assigned_ipv6"], expected.as_str(), "{fault:?}");
+            if !address_at_failure.is_null() {
+                assert_eq!(address_at_failure, active["assigned_ipv6"], "one stable address across retries");
+            }
+        }
+        // the next request of the ASN gets the next sequence
+        let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccdd99"})).await;
+        app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+        let active = wait_for_status(&app, &op, &id, "active").await;
+        assert_eq!(active["assigned_ipv6"], "2001:db8:1:0:6:4500:0:6");
+        assert_eq!(zt_membership::Entity::find().count(&app.db().db).await.unwrap(), 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failing_preflight_blocks_provisioning_and_readiness() {
+    both(async |backend| {
+        let sim = ControllerSim::start().await;
+        let url = sim.url();
+        let vars = [("ZT_CONTROLLER_BASE_URL", url.as_str()), ("ZT_CONTROLLER_AUTH_TOKEN", "a-wrong-token")];
+        let app = spawn_app_with_worker(backend, &vars, &format!("{SUFFIX_TOML}\n")).await;
+        wait_until("preflight to fail", Duration::from_secs(10), async || {
+            let body: Value = app.get("/readyz").await.json().await.unwrap();
+            body["reason"].as_str().is_some_and(|r| r.contains("controller preflight failed"))
+        })
+        .await;
+        let body: Value = app.get("/readyz").await.json().await.unwrap();
+        assert!(body["checks"]["controller"].as_str().unwrap().contains("token"), "{body}");
+        assert!(sim.network(NET).is_none(), "nothing is reconciled without a passing preflight");
+
+        // requests reaching the worker fail, saying why
+        app.create_account("op", "correct horse battery staple", false, &[64500]).await;
+        let op = app.login("op", "correct horse battery staple").await;
+        let admin = admin(&app).await;
+        domain::networks::sync_configured(
+            &app.db().db,
+            &[domain::settings::ConfiguredNetwork {
+                id: domain::types::NetworkId::parse(NET).unwrap(),
+                name: "ZT-IX Frankfurt".into(),
+                description: None,
+                ipv6_prefix: domain::types::Ipv6Prefix::parse("2001:db8:1::/64").unwrap(),
+            }],
+        )
+        .await
+        .unwrap();
+        let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
+        app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+        let failed = wait_for_status(&app, &op, &id, "failed").await;
+        let error = failed["last_error"].as_str().unwrap();
+        assert!(error.starts_with("Controller preflight failed, so provisioning is blocked"), "{error}");
+        assert!(failed["assigned_ipv6"].is_null(), "no address is used by a blocked attempt");
+        assert_eq!(sim.member_count(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_request_without_a_node_id_fails_with_an_explanation() {
+    let (app, _sim) = setup(Backend::Sqlite).await;
+    let op = operator(&app, "op").await;
+    let admin = admin(&app).await;
+    let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET})).await;
+    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+    let failed = wait_for_status(&app, &op, &id, "failed").await;
+    assert!(failed["last_error"].as_str().unwrap().contains("no ZeroTier node id"), "{failed}");
+}
+
+#[tokio::test]
+async fn central_authorizes_members_and_honours_rate_limits() {
+    use crate::support::zt_central::{CentralSim, TOKEN as CENTRAL_TOKEN};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let network = "8056c2e21c000001";
+        let central = CentralSim::start(&[network]).await;
+        let url = central.url();
+        let toml = format!(
+            "[worker]\ntransient_retries = 3\nretry_backoff_milliseconds = 20\nrequest_timeout_seconds = 2\n\n[[networks]]\nid = \"{network}\"\nname = \"Central LAN\"\nipv6_prefix = \"2001:db8:9::/64\"\n"
+        );
+        let vars = [("ZT_PROVIDER", "central"), ("ZT_CENTRAL_BASE_URL", url.as_str()), ("ZT_CENTRAL_API_TOKEN", CENTRAL_TOKEN)];
+        let app = spawn_app_with_worker(backend, &vars, &toml).await;
+        wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+        app.create_account("op", "correct horse battery staple", false, &[4_200_000_001]).await;
+        let op = app.login("op", "correct horse battery staple").await;
+        let admin = admin(&app).await;
+        let id = created_id(&app, &op, json!({"asn": 4_200_000_001_i64, "zt_network_id": network, "node_id": "0102030405"})).await;
+        let calls_before = central.call_times().len();
+        central.rate_limit_next(2);
+        app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+        let active = wait_for_status(&app, &op, &id, "active").await;
+        assert_eq!(active["assigned_ipv6"], "2001:db8:9::1:4200:1");
+        assert_eq!(active["membership"]["member_id"], format!("{network}-0102030405"));
+        let member = central.member(network, "0102030405").unwrap();
+        assert_eq!(member["config"]["authorized"], true);
+        assert_eq!(member["config"]["ipAssignments"], json!(["2001:db8:9::1:4200:1"]));
+        assert_eq!(member["config"]["noAutoAssignIps"], true);
+        let times = central.call_times()[calls_before..].to_vec();
+        assert!(times.len() >= 3, "two rate-limited calls were retried");
+        assert!(times[1] - times[0] >= Duration::from_millis(900), "Retry-After: 1 was honoured ({:?})", times[1] - times[0]);
+        assert_eq!(zt_ipv6_assignment::Entity::find().count(&app.db().db).await.unwrap(), 1);
+    }
+}

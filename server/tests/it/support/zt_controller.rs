@@ -1,0 +1,395 @@
+//! A ZeroTier One service API with the embedded network controller, as documented in
+//! `reference/` (SPEC §6): `X-ZT1-Auth` (or `?auth=` / `Bearer`), `/status` with the node
+//! address, networks `address + suffix` upserted by POST (PUT is the same), members
+//! created on POST with partial-update semantics, 404 for a member of an unknown network,
+//! 401 with `{}`. Faults can be switched on: 500s, a refused token, hanging, a refused
+//! connection.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+use tokio::task::JoinHandle;
+
+pub const TOKEN: &str = "zt-controller-test-token";
+
+/// What to break, for every call or only for member writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fault {
+    #[default]
+    None,
+    ServerError,
+    Unauthorized,
+    Hang,
+    /// Only `POST …/member/{node}` hangs (the worker is mid-provisioning).
+    HangMemberWrite,
+    /// Only `POST …/member/{node}` answers 500.
+    MemberWriteError,
+}
+
+#[derive(Default)]
+struct Controller {
+    address: String,
+    networks: BTreeMap<String, Value>,
+    members: BTreeMap<(String, String), Value>,
+    fault: Fault,
+    /// Every member write: (network, node, body).
+    member_writes: Vec<(String, String, Value)>,
+    in_flight: HashMap<String, usize>,
+    max_in_flight_per_member: usize,
+    calls: usize,
+}
+
+#[derive(Clone)]
+pub struct ControllerSim {
+    /// The controller's node address (`GET /status` → `address`).
+    pub address: String,
+    addr: SocketAddr,
+    state: Arc<Mutex<Controller>>,
+    server: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn new_network(id: &str) -> Value {
+    json!({
+        "authTokens": [null], "authorizationEndpoint": "", "capabilities": [], "clientId": "",
+        "creationTime": now_ms(), "dns": [], "enableBroadcast": true, "id": id, "ipAssignmentPools": [],
+        "mtu": 2800, "multicastLimit": 32, "name": "", "nwid": id, "objtype": "network", "private": true,
+        "remoteTraceLevel": 0, "remoteTraceTarget": null, "revision": 0, "routes": [],
+        "rules": [{"not": false, "or": false, "type": "ACTION_ACCEPT"}], "rulesSource": "", "ssoEnabled": false,
+        "tags": [], "v4AssignMode": {"zt": false}, "v6AssignMode": {"6plane": false, "rfc4193": false, "zt": false}
+    })
+}
+
+fn new_member(nwid: &str, node: &str) -> Value {
+    json!({
+        "activeBridge": false, "address": node, "authenticationExpiryTime": 0, "authorized": false,
+        "capabilities": [], "creationTime": now_ms(), "id": node, "ipAssignments": [],
+        "lastAuthorizedCredential": null, "lastAuthorizedCredentialType": null, "lastAuthorizedTime": 0,
+        "lastDeauthorizedTime": 0, "noAutoAssignIps": false, "nwid": nwid, "objtype": "member",
+        "remoteTraceLevel": 0, "remoteTraceTarget": null, "revision": 0, "ssoExempt": false, "tags": [],
+        "vMajor": -1, "vMinor": -1, "vProto": -1, "vRev": -1
+    })
+}
+
+/// Saves `updated` over `stored`, bumping `revision` only when something changed.
+fn save(stored: &mut Value, updated: Value) {
+    let revision = stored["revision"].as_i64().unwrap_or(0);
+    let mut a = stored.clone();
+    let mut b = updated.clone();
+    a.as_object_mut().unwrap().remove("revision");
+    b.as_object_mut().unwrap().remove("revision");
+    *stored = updated;
+    stored["revision"] = json!(if a == b { revision.max(1) } else { revision + 1 });
+}
+
+fn authorized(headers: &HeaderMap, query: &HashMap<String, String>) -> bool {
+    if let Some(v) = headers.get("x-zt1-auth") {
+        return v.to_str().ok() == Some(TOKEN);
+    }
+    if let Some(v) = query.get("auth") {
+        return v == TOKEN;
+    }
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && token == TOKEN)
+}
+
+fn unauthorized() -> Response {
+    (StatusCode::UNAUTHORIZED, [("content-type", "application/json")], "{}").into_response()
+}
+
+fn body_json(body: &Bytes) -> Result<Map<String, Value>, Response> {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .ok_or_else(|| (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": 500, "description": "[json.exception.parse_error.101]"}))).into_response())
+}
+
+/// `ip[/n]` → the bare, canonical IP; anything without `.` or `:` is dropped.
+fn canonical_ip(raw: &str) -> Option<String> {
+    let ip = raw.split('/').next().unwrap_or_default();
+    if !ip.contains('.') && !ip.contains(':') {
+        return None;
+    }
+    Some(ip.parse::<std::net::IpAddr>().map(|i| i.to_string()).unwrap_or_else(|_| "0.0.0.0".into()))
+}
+
+impl ControllerSim {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(Mutex::new(Controller { address: "1122334455".into(), ..Controller::default() }));
+        let sim = Self { address: "1122334455".into(), addr, state, server: Arc::new(Mutex::new(None)) };
+        sim.serve(listener);
+        sim
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let app = Router::new()
+            .route("/status", get(status))
+            .route("/controller", get(controller))
+            .route("/controller/network", get(list_networks))
+            .route("/controller/network/{nwid}", any(network))
+            .route("/controller/network/{nwid}/member", get(list_members))
+            .route("/controller/network/{nwid}/member/{node}", any(member))
+            .with_state(self.state.clone());
+        let handle = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        *self.server.lock().unwrap() = Some(handle);
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops listening: calls get "connection refused".
+    pub fn stop(&self) {
+        if let Some(handle) = self.server.lock().unwrap().take() {
+            handle.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn restart(&self) {
+        self.stop();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("the port is free again");
+        self.serve(listener);
+    }
+
+    pub fn set_fault(&self, fault: Fault) {
+        self.state.lock().unwrap().fault = fault;
+    }
+
+    pub fn network(&self, nwid: &str) -> Option<Value> {
+        self.state.lock().unwrap().networks.get(nwid).cloned()
+    }
+
+    pub fn member(&self, nwid: &str, node: &str) -> Option<Value> {
+        self.state.lock().unwrap().members.get(&(nwid.to_owned(), node.to_owned())).cloned()
+    }
+
+    pub fn member_writes(&self) -> Vec<(String, String, Value)> {
+        self.state.lock().unwrap().member_writes.clone()
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.state.lock().unwrap().members.len()
+    }
+
+    /// Member writes that have started and not answered yet.
+    pub fn writes_in_flight(&self) -> usize {
+        self.state.lock().unwrap().in_flight.values().sum()
+    }
+
+    /// The most concurrent writes ever seen for one member.
+    pub fn max_in_flight_per_member(&self) -> usize {
+        self.state.lock().unwrap().max_in_flight_per_member
+    }
+
+    /// Every call received so far.
+    pub fn calls(&self) -> usize {
+        self.state.lock().unwrap().calls
+    }
+}
+
+type Shared = State<Arc<Mutex<Controller>>>;
+
+/// Auth and the global faults; `Some` is the answer to give instead.
+async fn gate(state: &Arc<Mutex<Controller>>, headers: &HeaderMap, query: &HashMap<String, String>) -> Option<Response> {
+    let fault = {
+        let mut s = state.lock().unwrap();
+        s.calls += 1;
+        s.fault
+    };
+    match fault {
+        Fault::Hang => {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            None
+        }
+        Fault::ServerError => Some((StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": 500, "description": "injected failure"}))).into_response()),
+        Fault::Unauthorized => Some(unauthorized()),
+        _ if !authorized(headers, query) => Some(unauthorized()),
+        _ => None,
+    }
+}
+
+async fn status(State(s): Shared, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    let address = s.lock().unwrap().address.clone();
+    Json(json!({
+        "address": address, "clock": now_ms(), "online": true, "planetWorldId": 149604618,
+        "publicIdentity": format!("{address}:0:abcdef"), "tcpFallbackActive": false, "version": "1.14.1",
+        "versionBuild": 0, "versionMajor": 1, "versionMinor": 14, "versionRev": 1,
+        "config": {"settings": {"primaryPort": 9993}}
+    }))
+    .into_response()
+}
+
+async fn controller(State(s): Shared, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    Json(json!({"apiVersion": 4, "clock": now_ms(), "controller": true, "databaseReady": true})).into_response()
+}
+
+async fn list_networks(State(s): Shared, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    let ids: Vec<String> = s.lock().unwrap().networks.keys().cloned().collect();
+    Json(json!(ids)).into_response()
+}
+
+async fn network(
+    State(s): Shared,
+    method: Method,
+    Path(nwid): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    let mut state = s.lock().unwrap();
+    match method {
+        Method::GET => state.networks.get(&nwid).map_or_else(|| StatusCode::NOT_FOUND.into_response(), |n| Json(n.clone()).into_response()),
+        Method::POST | Method::PUT => {
+            let patch = match body_json(&body) {
+                Ok(p) => p,
+                Err(r) => return r,
+            };
+            let stored = state.networks.entry(nwid.clone()).or_insert_with(|| new_network(&nwid));
+            let mut updated = stored.clone();
+            for key in ["name", "private", "enableBroadcast", "multicastLimit", "mtu", "v4AssignMode", "v6AssignMode", "routes", "ipAssignmentPools", "rules", "dns"] {
+                if let Some(value) = patch.get(key) {
+                    updated[key] = value.clone();
+                }
+            }
+            updated["id"] = json!(nwid);
+            updated["nwid"] = json!(nwid);
+            save(stored, updated);
+            Json(stored.clone()).into_response()
+        }
+        Method::DELETE => match state.networks.remove(&nwid) {
+            Some(n) => Json(n).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn list_members(State(s): Shared, Path(nwid): Path<String>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    let state = s.lock().unwrap();
+    if !state.networks.contains_key(&nwid) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let members: Map<String, Value> = state
+        .members
+        .iter()
+        .filter(|((n, _), _)| *n == nwid)
+        .map(|((_, node), m)| (node.clone(), m["revision"].clone()))
+        .collect();
+    Json(Value::Object(members)).into_response()
+}
+
+async fn member(
+    State(s): Shared,
+    method: Method,
+    Path((nwid, node)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    let key = (nwid.clone(), node.clone());
+    if matches!(method, Method::POST | Method::PUT) {
+        let fault = s.lock().unwrap().fault;
+        if fault == Fault::MemberWriteError {
+            return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": 500, "description": "injected"}))).into_response();
+        }
+        {
+            let mut state = s.lock().unwrap();
+            let count = state.in_flight.entry(node.clone()).or_default();
+            *count += 1;
+            let now = *count;
+            state.max_in_flight_per_member = state.max_in_flight_per_member.max(now);
+        }
+        if fault == Fault::HangMemberWrite {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+        // a little work, so overlapping writes would be seen
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let answer = write_member(&s, &key, &body);
+        *s.lock().unwrap().in_flight.entry(node).or_default() -= 1;
+        return answer;
+    }
+    let mut state = s.lock().unwrap();
+    match method {
+        Method::GET => state.members.get(&key).map_or_else(|| StatusCode::NOT_FOUND.into_response(), |m| Json(m.clone()).into_response()),
+        Method::DELETE => match state.members.remove(&key) {
+            Some(m) => Json(m).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn write_member(s: &Arc<Mutex<Controller>>, key: &(String, String), body: &Bytes) -> Response {
+    let patch = match body_json(body) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut state = s.lock().unwrap();
+    if !state.networks.contains_key(&key.0) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    state.member_writes.push((key.0.clone(), key.1.clone(), Value::Object(patch.clone())));
+    let stored = state.members.entry(key.clone()).or_insert_with(|| new_member(&key.0, &key.1));
+    let mut updated = stored.clone();
+    if let Some(Value::Bool(want)) = patch.get("authorized") {
+        if updated["authorized"].as_bool() != Some(*want) {
+            updated["authorized"] = json!(want);
+            if *want {
+                updated["lastAuthorizedTime"] = json!(now_ms());
+                updated["lastAuthorizedCredentialType"] = json!("api");
+            } else {
+                updated["lastDeauthorizedTime"] = json!(now_ms());
+            }
+        }
+    }
+    if let Some(Value::Array(ips)) = patch.get("ipAssignments") {
+        let ips: Vec<String> = ips.iter().filter_map(|v| v.as_str()).filter_map(canonical_ip).collect();
+        updated["ipAssignments"] = json!(ips);
+    }
+    for key in ["noAutoAssignIps", "activeBridge", "name"] {
+        if let Some(value) = patch.get(key) {
+            updated[key] = value.clone();
+        }
+    }
+    save(stored, updated);
+    Json(stored.clone()).into_response()
+}
