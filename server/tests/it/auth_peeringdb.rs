@@ -43,8 +43,8 @@ async fn users(app: &TestApp) -> u64 {
 }
 
 async fn both(test: impl AsyncFn(Backend)) {
-    test(Backend::Sqlite).await;
-    test(Backend::Postgres).await;
+    crate::helpers::within_limit(test(Backend::Sqlite)).await;
+    crate::helpers::within_limit(test(Backend::Postgres)).await;
 }
 
 #[tokio::test]

@@ -183,9 +183,15 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
     tokio::spawn(app.run(shutdown.clone()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("HTTP client");
     TestApp { address, client, db: Some(db), services, shutdown }
+}
+
+/// Fails a test that hangs instead of blocking the whole run.
+pub async fn within_limit<F: std::future::Future>(test: F) -> F::Output {
+    tokio::time::timeout(std::time::Duration::from_secs(180), test).await.expect("the test did not finish within 3 minutes")
 }
 
 /// Runs an async test body against the portal on SQLite and on PostgreSQL.
@@ -200,13 +206,13 @@ macro_rules! app_test {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::helpers::spawn_app(domain::testing::Backend::Sqlite).await;
-                run(&app).await;
+                $crate::helpers::within_limit(run(&app)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let app = $crate::helpers::spawn_app(domain::testing::Backend::Postgres).await;
-                run(&app).await;
+                $crate::helpers::within_limit(run(&app)).await;
             }
         }
     };

@@ -66,8 +66,8 @@ async fn setup(backend: Backend) -> (TestApp, ControllerSim) {
 }
 
 async fn both(test: impl AsyncFn(Backend)) {
-    test(Backend::Sqlite).await;
-    test(Backend::Postgres).await;
+    crate::helpers::within_limit(test(Backend::Sqlite)).await;
+    crate::helpers::within_limit(test(Backend::Postgres)).await;
 }
 
 #[tokio::test]

@@ -120,6 +120,8 @@ pub fn default_profile() -> Value {
 
 impl OidcProvider {
     pub async fn start() -> Self {
+        // RSA key generation is slow; do it once, off the async threads, before serving.
+        tokio::task::spawn_blocking(keys).await.expect("keys");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let sim = Arc::new(Mutex::new(Sim { base: base.clone(), profile: default_profile(), ..Sim::default() }));
@@ -174,7 +176,11 @@ impl OidcProvider {
     /// Plays the user approving the login at the provider: follows `authorization_url`
     /// and returns the `(code, state)` sent back to the redirect URI.
     pub async fn approve(&self, authorization_url: &str) -> (String, String) {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
         let response = client.get(authorization_url).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "authorize must redirect");
         let location = url::Url::parse(response.headers()[header::LOCATION].to_str().unwrap()).unwrap();
