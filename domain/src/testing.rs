@@ -91,6 +91,11 @@ impl Drop for TestDb {
     }
 }
 
+/// Fails a test that hangs instead of blocking the whole run.
+pub async fn within_limit<F: std::future::Future>(test: F) -> F::Output {
+    tokio::time::timeout(std::time::Duration::from_secs(180), test).await.expect("the test did not finish within 3 minutes")
+}
+
 /// Runs an async test body once on SQLite and once on PostgreSQL:
 ///
 /// ```text
@@ -110,13 +115,13 @@ macro_rules! db_test {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
                 let db = $crate::testing::TestDb::new($crate::testing::Backend::Sqlite).await;
-                run(&db).await;
+                $crate::testing::within_limit(run(&db)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
                 let db = $crate::testing::TestDb::new($crate::testing::Backend::Postgres).await;
-                run(&db).await;
+                $crate::testing::within_limit(run(&db)).await;
             }
         }
     };
