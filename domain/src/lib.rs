@@ -13,6 +13,7 @@ pub mod identity;
 pub mod networks;
 pub mod provisioning;
 pub mod requests;
+pub mod routeservers;
 pub mod settings;
 pub mod types;
 pub mod workflow;
@@ -35,6 +36,8 @@ pub struct Services {
     pub settings: Arc<RuntimeSettings>,
     pub identity: Arc<identity::IdentityConfig>,
     pub provisioning: Arc<provisioning::preflight::Provisioning>,
+    /// `None` when no route servers are configured (the step is skipped).
+    pub route_servers: Option<Arc<routeservers::RouteServerSettings>>,
 }
 
 impl Services {
@@ -45,7 +48,13 @@ impl Services {
             settings: Arc::new(settings),
             identity: Arc::new(identity),
             provisioning: Arc::new(provisioning::preflight::Provisioning::unconfigured()),
+            route_servers: None,
         }
+    }
+
+    pub fn with_route_servers(mut self, route_servers: Option<routeservers::RouteServerSettings>) -> Self {
+        self.route_servers = route_servers.map(Arc::new);
+        self
     }
 
     pub fn with_provisioning(mut self, provisioning: provisioning::preflight::Provisioning) -> Self {

@@ -10,6 +10,7 @@ use domain::identity::peeringdb::{ClientAuth, PeeringDb, PeeringDbSettings};
 use domain::identity::{IdentityConfig, SessionKey};
 use domain::provisioning::preflight::{Provisioning, TokenSource as DomainTokenSource};
 use domain::provisioning::{self, lifecycle, ProviderKind as DomainProviderKind, ProviderSettings};
+use domain::routeservers::{RouteServer, RouteServerSettings};
 use domain::{RuntimeSettings, Services};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -83,6 +84,25 @@ pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::R
     Ok(Provisioning::new(Some(provider), token))
 }
 
+/// The route servers to configure, if any (`ROUTE_SERVER_HOSTS`).
+pub fn route_servers(config: &AppConfig, settings: &RuntimeSettings) -> Option<RouteServerSettings> {
+    let rs = &config.route_servers;
+    if !rs.is_enabled() {
+        return None;
+    }
+    Some(RouteServerSettings {
+        hosts: rs.hosts.iter().map(|h| RouteServer { label: h.label.clone(), host: h.host.clone(), port: h.port }).collect(),
+        user: rs.ssh_user.clone(),
+        // Presence is checked when the configuration is read.
+        private_key: rs.private_key_path.clone().unwrap_or_default(),
+        known_hosts: rs.known_hosts_file.clone().unwrap_or_default(),
+        connect_timeout: rs.connect_timeout,
+        remote_dir: rs.remote_config_dir.clone(),
+        local_asn: rs.local_asn?,
+        configure_timeout: Duration::from_secs(settings.route_servers.configure_timeout_seconds.into()),
+    })
+}
+
 /// Brings provisioning up and keeps checking the controller: every 10 s while preflight
 /// fails, every minute once it passes.
 pub fn spawn_controller_watch(services: Services, shutdown: CancellationToken) {
@@ -149,7 +169,10 @@ pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let settings = load_settings(config)?;
     let db = open_database(config).await?;
     let provisioning = provisioning(config, &settings)?;
-    let services = Services::new(db, settings, identity(config)?).with_provisioning(provisioning);
+    let route_servers = route_servers(config, &settings);
+    let services = Services::new(db, settings, identity(config)?)
+        .with_provisioning(provisioning)
+        .with_route_servers(route_servers);
     sync_networks(&services).await?;
     Ok(services)
 }

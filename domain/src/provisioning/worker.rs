@@ -18,6 +18,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{ipv6, membership, AuthorizeMember};
+use crate::routeservers::{self, HostOutcome, PeerConfig};
 use crate::audit::{self, Actor, AuditEntry, SystemActor};
 use crate::entities::{join_request, zt_network};
 use crate::types::{Asn, Ipv6Prefix, NetworkId, NodeId};
@@ -172,6 +173,7 @@ impl Worker {
             .one(&self.services.db)
             .await
             .map_err(|e| format!("Reading network {} failed: {e}", request.zt_network_id))?;
+        let network_name = network.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| request.zt_network_id.clone());
         let prefix = network.and_then(|n| n.ipv6_prefix).and_then(|p| Ipv6Prefix::parse(&p).ok());
         let assignment = ipv6::allocate(&self.services.db, request.id, &request.zt_network_id, prefix.as_ref(), asn)
             .await
@@ -194,7 +196,55 @@ impl Worker {
         membership::upsert(&self.services.db, request.id, network_id.as_str(), node.as_str(), &member)
             .await
             .map_err(|e| format!("Storing the membership failed: {e}"))?;
-        Ok(())
+        self.configure_route_servers(request, asn, ip, network_name).await
+    }
+
+    /// Pushes the peer file to every route server; all must succeed. Each host's outcome
+    /// goes into the audit trail.
+    async fn configure_route_servers(
+        &self,
+        request: &join_request::Model,
+        asn: Asn,
+        ip: std::net::Ipv6Addr,
+        network_name: String,
+    ) -> Result<(), String> {
+        let db = &self.services.db;
+        let worker = Actor::System(SystemActor::Worker);
+        let Some(settings) = &self.services.route_servers else {
+            audit::record(db, AuditEntry::new(worker, "route_servers.skipped", "join_request", request.id).with("reason", "no route servers are configured"))
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(());
+        };
+        let policy = &self.services.settings.route_servers;
+        let peer = PeerConfig {
+            request_id: request.id,
+            member_asn: asn,
+            addresses: vec![ip.into()],
+            local_asn: settings.local_asn,
+            network_name,
+            max_prefixes_v4: policy.max_prefixes_v4,
+            max_prefixes_v6: policy.max_prefixes_v6,
+        };
+        let results = routeservers::push(settings, &peer).await;
+        for result in &results {
+            let entry = match &result.outcome {
+                HostOutcome::Applied { changed } => AuditEntry::new(worker, "route_server.applied", "join_request", request.id)
+                    .with("host", result.host.as_str())
+                    .with("file", peer.file_name())
+                    .with("changed", *changed),
+                HostOutcome::Failed { step, detail } => AuditEntry::new(worker, "route_server.failed", "join_request", request.id)
+                    .with("host", result.host.as_str())
+                    .with("step", *step)
+                    .with("detail", detail.as_str())
+                    .with("rolled_back", true),
+            };
+            audit::record(db, entry).await.map_err(|e| e.to_string())?;
+        }
+        match routeservers::failure_summary(&results) {
+            Some(summary) => Err(summary),
+            None => Ok(()),
+        }
     }
 
     /// Provisions a claimed request to `active` or `failed`.

@@ -88,6 +88,24 @@ impl Default for WorkerSettings {
     }
 }
 
+/// Limits written into every route-server peer file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RouteServerPolicy {
+    /// `import limit` of the IPv4 channel.
+    pub max_prefixes_v4: u32,
+    /// `import limit` of the IPv6 channel.
+    pub max_prefixes_v6: u32,
+    /// `birdc configure timeout`: BIRD undoes an unconfirmed change after this long.
+    pub configure_timeout_seconds: u32,
+}
+
+impl Default for RouteServerPolicy {
+    fn default() -> Self {
+        Self { max_prefixes_v4: 1000, max_prefixes_v6: 1000, configure_timeout_seconds: 60 }
+    }
+}
+
 /// The whole runtime configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -96,6 +114,7 @@ pub struct RuntimeSettings {
     pub auth: AuthSettings,
     pub peeringdb: PeeringDbSettings,
     pub worker: WorkerSettings,
+    pub route_servers: RouteServerPolicy,
     pub networks: Vec<NetworkSettings>,
 }
 
@@ -138,6 +157,9 @@ impl RuntimeSettings {
             ("worker.lease_seconds", self.worker.lease_seconds),
             ("worker.concurrency", self.worker.concurrency),
             ("worker.request_timeout_seconds", self.worker.request_timeout_seconds),
+            ("route_servers.max_prefixes_v4", self.route_servers.max_prefixes_v4),
+            ("route_servers.max_prefixes_v6", self.route_servers.max_prefixes_v6),
+            ("route_servers.configure_timeout_seconds", self.route_servers.configure_timeout_seconds),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
             return Err(format!("{key} must be greater than 0"));

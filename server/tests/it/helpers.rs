@@ -172,7 +172,10 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
     let config = AppConfig::from_map(env).expect("test configuration is valid");
     let settings = RuntimeSettings::from_toml(toml, "test").expect("test runtime config is valid");
     let provisioning = startup::provisioning(&config, &settings).expect("provisioning");
-    let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity")).with_provisioning(provisioning);
+    let route_servers = startup::route_servers(&config, &settings);
+    let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"))
+        .with_provisioning(provisioning)
+        .with_route_servers(route_servers);
     startup::sync_networks(&services).await.expect("networks sync");
     let app = Application::with_services(config, services.clone()).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());

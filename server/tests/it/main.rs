@@ -15,5 +15,6 @@ mod openapi;
 mod provisioning;
 mod provisioning_durability;
 mod request_id;
+mod route_servers;
 mod requests;
 mod site;

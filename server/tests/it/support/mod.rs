@@ -1,5 +1,6 @@
 //! Simulators of the outside services the portal talks to, for tests only.
 
 pub mod oidc_provider;
+pub mod route_server_lab;
 pub mod zt_central;
 pub mod zt_controller;

@@ -1,0 +1,161 @@
+//! BIRD 2/3 peer configuration for one join request, byte-identical for the same inputs.
+//!
+//! One file per request (`ztix-<request id>.conf`), self-contained apart from the route
+//! server's ROA tables (`ztix_roa_v4`, `ztix_roa_v6`): an import filter and one
+//! `protocol bgp` per member address, with `rs client` (the route server stays
+//! transparent) and an IPv4 and an IPv6 channel. Every symbol carries the request id,
+//! so the files of many requests parse together.
+
+use std::fmt::Write;
+use std::net::IpAddr;
+
+use uuid::Uuid;
+
+use crate::types::Asn;
+
+/// Everything that goes into one peer file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerConfig {
+    pub request_id: Uuid,
+    pub member_asn: Asn,
+    /// The member's addresses on the peering LAN (one session each).
+    pub addresses: Vec<IpAddr>,
+    /// The route server's own ASN.
+    pub local_asn: Asn,
+    pub network_name: String,
+    pub max_prefixes_v4: u32,
+    pub max_prefixes_v6: u32,
+}
+
+/// Prefixes no member may announce (RFC 6890 and friends), with the lengths covered.
+const BOGONS_V4: &[&str] = &[
+    "0.0.0.0/8+", "10.0.0.0/8+", "100.64.0.0/10+", "127.0.0.0/8+", "169.254.0.0/16+", "172.16.0.0/12+",
+    "192.0.0.0/24+", "192.0.2.0/24+", "192.168.0.0/16+", "198.18.0.0/15+", "198.51.100.0/24+", "203.0.113.0/24+",
+    "224.0.0.0/4+", "240.0.0.0/4+",
+];
+const BOGONS_V6: &[&str] = &[
+    "::/8+", "100::/64+", "2001:2::/48+", "2001:10::/28+", "2001:db8::/32+", "2002::/16+", "3ffe::/16+",
+    "fc00::/7+", "fe80::/10+", "fec0::/10+", "ff00::/8+",
+];
+/// ASNs that must not appear in a path: reserved, AS_TRANS, documentation and private.
+const BOGON_ASNS: &str = "0, 23456, 64496..131071, 4200000000..4294967295";
+
+/// Accepted prefix lengths per family.
+const V4_LENGTHS: (u8, u8) = (8, 24);
+const V6_LENGTHS: (u8, u8) = (16, 48);
+
+impl PeerConfig {
+    /// `ztix-<request id>.conf`
+    pub fn file_name(&self) -> String {
+        format!("ztix-{}.conf", self.request_id)
+    }
+
+    /// The prefix of every symbol in the file: a letter, then hex digits only.
+    fn symbol(&self) -> String {
+        format!("ztix_{}", self.request_id.simple())
+    }
+
+    pub fn render(&self) -> String {
+        let sym = self.symbol();
+        let asn = self.member_asn.get();
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = writeln!(out, "# ZT-IX route-server peer: AS{asn} on {}, join request {}.", sanitize(&self.network_name), self.request_id);
+        let _ = writeln!(out, "# Managed by ZT-IX; changes here are overwritten.");
+        let _ = writeln!(out);
+        let _ = writeln!(out, "filter {sym}_import {{");
+        let _ = writeln!(out, "  if bgp_path.len = 0 then reject;");
+        let _ = writeln!(out, "  if bgp_path.first != {asn} then reject;");
+        let _ = writeln!(out, "  if bgp_path.len > 64 then reject;");
+        let _ = writeln!(out, "  if bgp_path ~ [= * [{BOGON_ASNS}] * =] then reject;");
+        let _ = writeln!(out, "  if net.type = NET_IP4 then {{");
+        let _ = writeln!(out, "    if net.len < {} || net.len > {} then reject;", V4_LENGTHS.0, V4_LENGTHS.1);
+        let _ = writeln!(out, "    if net ~ [ {} ] then reject;", BOGONS_V4.join(", "));
+        let _ = writeln!(out, "    if roa_check(ztix_roa_v4, net, bgp_path.last) = ROA_INVALID then reject;");
+        let _ = writeln!(out, "  }}");
+        let _ = writeln!(out, "  if net.type = NET_IP6 then {{");
+        let _ = writeln!(out, "    if net.len < {} || net.len > {} then reject;", V6_LENGTHS.0, V6_LENGTHS.1);
+        let _ = writeln!(out, "    if net ~ [ {} ] then reject;", BOGONS_V6.join(", "));
+        let _ = writeln!(out, "    if roa_check(ztix_roa_v6, net, bgp_path.last) = ROA_INVALID then reject;");
+        let _ = writeln!(out, "  }}");
+        let _ = writeln!(out, "  accept;");
+        let _ = writeln!(out, "}}");
+        let mut addresses = self.addresses.clone();
+        addresses.sort();
+        addresses.dedup();
+        for (i, address) in addresses.iter().enumerate() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "protocol bgp {sym}_{} {{", i + 1);
+            let _ = writeln!(out, "  description \"AS{asn} {}\";", self.request_id);
+            let _ = writeln!(out, "  local as {};", self.local_asn.get());
+            let _ = writeln!(out, "  neighbor {address} as {asn};");
+            let _ = writeln!(out, "  rs client;");
+            let extended = if address.is_ipv6() { "    extended next hop on;\n" } else { "" };
+            let _ = writeln!(out, "  ipv4 {{");
+            let _ = write!(out, "{extended}");
+            let _ = writeln!(out, "    import limit {} action restart;", self.max_prefixes_v4);
+            let _ = writeln!(out, "    import filter {sym}_import;");
+            let _ = writeln!(out, "    export all;");
+            let _ = writeln!(out, "  }};");
+            let _ = writeln!(out, "  ipv6 {{");
+            let _ = writeln!(out, "    import limit {} action restart;", self.max_prefixes_v6);
+            let _ = writeln!(out, "    import filter {sym}_import;");
+            let _ = writeln!(out, "    export all;");
+            let _ = writeln!(out, "  }};");
+            let _ = writeln!(out, "}}");
+        }
+        out
+    }
+}
+
+/// Comments only: no newlines or control characters from names.
+fn sanitize(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn example() -> PeerConfig {
+        PeerConfig {
+            request_id: Uuid::parse_str("3f2b8a4e-1c2d-4e5f-9a8b-7c6d5e4f3a2b").unwrap(),
+            member_asn: Asn::parse(65001).unwrap(),
+            addresses: vec!["2001:db8:1:0:6:5001:0:1".parse().unwrap()],
+            local_asn: Asn::parse(64512).unwrap(),
+            network_name: "ZT-IX Frankfurt".into(),
+            max_prefixes_v4: 1000,
+            max_prefixes_v6: 500,
+        }
+    }
+
+    /// Set `ZTIX_UPDATE_GOLDEN=1` to rewrite the golden file after an intended change.
+    #[test]
+    fn the_output_matches_the_golden_file() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(example().file_name());
+        let rendered = example().render();
+        if std::env::var_os("ZTIX_UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &rendered).unwrap();
+        }
+        let golden = std::fs::read_to_string(&path).expect("the golden file exists");
+        assert_eq!(rendered, golden);
+        assert_eq!(example().file_name(), "ztix-3f2b8a4e-1c2d-4e5f-9a8b-7c6d5e4f3a2b.conf");
+    }
+
+    #[test]
+    fn the_same_inputs_give_the_same_bytes_in_any_order() {
+        let mut a = example();
+        a.addresses.push("2001:db8:1::2".parse().unwrap());
+        let mut b = a.clone();
+        b.addresses.reverse();
+        assert_eq!(a.render(), b.render());
+        assert!(a.render().contains("protocol bgp ztix_3f2b8a4e1c2d4e5f9a8b7c6d5e4f3a2b_2 {"));
+    }
+
+    #[test]
+    fn names_cannot_break_out_of_comments() {
+        let mut a = example();
+        a.network_name = "evil\nprotocol bgp x {}".into();
+        assert_eq!(a.render().lines().filter(|l| l.starts_with("protocol")).count(), 1);
+    }
+}
