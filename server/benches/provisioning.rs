@@ -13,15 +13,17 @@
 #[allow(dead_code)]
 mod zt_controller;
 
+#[path = "../tests/it/support/worker_services.rs"]
+mod worker_services;
+
 use std::time::{Duration, Instant};
 
 use domain::entities::join_request;
-use domain::provisioning::preflight::{Provisioning, TokenSource};
+use domain::provisioning::lifecycle;
 use domain::provisioning::worker::Worker;
-use domain::provisioning::{self, lifecycle, ProviderKind, ProviderSettings};
 use domain::testing::{fixtures, Backend, TestDb};
 use domain::workflow::RequestStatus;
-use domain::{RuntimeSettings, Services};
+use domain::Services;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tokio_util::sync::CancellationToken;
 use zt_controller::{ControllerSim, TOKEN};
@@ -39,26 +41,7 @@ ipv6_prefix = "2001:db8:1::/64"
 "#;
 
 async fn services(url: &str, sim: &ControllerSim) -> Services {
-    let settings = RuntimeSettings::from_toml(TOML, "bench").unwrap();
-    let db = domain::db::connect(url, &domain::db::PoolSettings::default()).await.unwrap();
-    let provider = provisioning::provider(
-        ProviderKind::SelfHostedController,
-        ProviderSettings {
-            base_url: sim.url().parse().unwrap(),
-            token: TOKEN.into(),
-            timeout: Duration::from_secs(5),
-            transient_retries: 2,
-            backoff: Duration::from_millis(20),
-        },
-    )
-    .unwrap();
-    let identity = domain::identity::IdentityConfig {
-        session_key: domain::identity::SessionKey::new(secrecy::SecretString::from("bench".to_owned())),
-        local_auth_enabled: true,
-        secure_cookies: false,
-        peeringdb: None,
-    };
-    Services::new(db, settings, identity).with_provisioning(Provisioning::new(Some(provider), TokenSource::Inline(TOKEN.into())))
+    worker_services::worker_services(url, &sim.url(), TOKEN, TOML).await
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use domain::db::{self, PoolSettings};
-use domain::identity::peeringdb::{ClientAuth, PeeringDb, PeeringDbSettings};
+use domain::identity::peeringdb::PeeringDb;
 use domain::identity::{IdentityConfig, SessionKey};
 use domain::provisioning::preflight::{Provisioning, TokenSource as DomainTokenSource};
 use domain::provisioning::{self, lifecycle, ProviderKind as DomainProviderKind, ProviderSettings};
@@ -16,7 +16,7 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{AppConfig, ProviderKind, TokenAuthMethod, TokenSource};
+use crate::config::{AppConfig, ProviderKind, TokenSource};
 use crate::http::{self, site, AppState};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -137,23 +137,7 @@ pub fn spawn_controller_watch(services: Services, shutdown: CancellationToken) {
 pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
     let peeringdb = match &config.auth.peeringdb {
         None => None,
-        Some(p) => Some(
-            PeeringDb::new(PeeringDbSettings {
-                client_id: p.client_id.clone(),
-                client_secret: p.client_secret.clone(),
-                redirect_uri: p.redirect_uri.clone(),
-                auth_url: p.auth_url.clone(),
-                token_url: p.token_url.clone(),
-                profile_url: p.profile_url.clone(),
-                jwks_url: p.jwks_url.clone(),
-                issuer: p.issuer.clone(),
-                client_auth: match p.token_auth_method {
-                    TokenAuthMethod::ClientSecretPost => ClientAuth::Post,
-                    TokenAuthMethod::ClientSecretBasic => ClientAuth::Basic,
-                },
-            })
-            .context("PeeringDB HTTP client")?,
-        ),
+        Some(settings) => Some(PeeringDb::new(settings.clone()).context("PeeringDB HTTP client")?),
     };
     Ok(IdentityConfig {
         session_key: SessionKey::new(config.auth.secret_key.clone()),

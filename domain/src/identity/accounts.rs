@@ -15,7 +15,7 @@ use super::local::normalize_username;
 use super::{password, sessions, users};
 use crate::audit::{self, Actor, AuditEntry, SystemActor};
 use crate::entities::user_asn::AsnSource;
-use crate::entities::{app_user, local_credential, user_asn, user_network_access, zt_network};
+use crate::entities::{app_user, local_credential, user_network_access, zt_network};
 use crate::settings::AuthSettings;
 use crate::types::Asn;
 
@@ -121,28 +121,8 @@ async fn resolve_networks<C: ConnectionTrait>(conn: &C, raw: &[String]) -> Resul
 }
 
 async fn replace_local_asns<C: ConnectionTrait>(conn: &C, user_id: Uuid, asns: &[Asn]) -> Result<(), DbErr> {
-    user_asn::Entity::delete_many()
-        .filter(user_asn::Column::UserId.eq(user_id))
-        .filter(user_asn::Column::Source.eq(AsnSource::Local))
-        .exec(conn)
-        .await?;
-    let now = Utc::now();
-    for asn in asns.iter().collect::<BTreeSet<_>>() {
-        user_asn::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(user_id),
-            asn: Set(asn.as_i64()),
-            net_id: Set(None),
-            net_name: Set(None),
-            source: Set(AsnSource::Local),
-            verified_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(conn)
-        .await?;
-    }
-    Ok(())
+    let grants: Vec<users::AsnGrant> = asns.iter().map(|asn| users::AsnGrant { asn: *asn, net_id: None, net_name: None }).collect();
+    users::replace_asns(conn, user_id, AsnSource::Local, &grants).await
 }
 
 async fn replace_networks<C: ConnectionTrait>(conn: &C, user_id: Uuid, networks: &BTreeSet<String>) -> Result<(), DbErr> {

@@ -1,37 +1,16 @@
+use domain::identity::peeringdb::{ClientAuth, PeeringDbSettings};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::{AppEnv, EnvSource, EXAMPLE_SECRET_KEY};
-
-/// How the portal authenticates to PeeringDB's token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenAuthMethod {
-    /// Client id and secret in the form body (what PeeringDB expects).
-    ClientSecretPost,
-    /// HTTP Basic authentication.
-    ClientSecretBasic,
-}
-
-/// PeeringDB OpenID Connect login; offered only when configured.
-#[derive(Debug, Clone)]
-pub struct PeeringDbConfig {
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub redirect_uri: Url,
-    pub auth_url: Url,
-    pub token_url: Url,
-    pub profile_url: Url,
-    pub jwks_url: Url,
-    pub issuer: String,
-    pub token_auth_method: TokenAuthMethod,
-}
 
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     /// Keys session-token hashing; at least 32 bytes in production.
     pub secret_key: SecretString,
     pub local_auth_enabled: bool,
-    pub peeringdb: Option<PeeringDbConfig>,
+    /// PeeringDB login; offered only when configured.
+    pub peeringdb: Option<PeeringDbSettings>,
     /// `Secure` on the session cookie (production).
     pub secure_cookies: bool,
 }
@@ -78,7 +57,7 @@ impl AuthConfig {
         Self { secret_key, local_auth_enabled, peeringdb, secure_cookies: app_env.is_production() }
     }
 
-    fn read_peeringdb(env: &mut EnvSource, app_env: AppEnv) -> Option<PeeringDbConfig> {
+    fn read_peeringdb(env: &mut EnvSource, app_env: AppEnv) -> Option<PeeringDbSettings> {
         const REQUIRED: [&str; 3] = ["PEERINGDB_CLIENT_ID", "PEERINGDB_CLIENT_SECRET", "PEERINGDB_REDIRECT_URI"];
         let set: Vec<_> = REQUIRED.iter().filter(|v| env.is_set(v)).collect();
         if set.is_empty() {
@@ -96,15 +75,12 @@ impl AuthConfig {
             env.issue("PEERINGDB_CLIENT_SECRET", "is an example value; use the secret PeeringDB issued");
         }
         let redirect_uri = url_or(env, "PEERINGDB_REDIRECT_URI", "http://127.0.0.1:3000/auth/callback");
-        let token_auth_method = env.choice_or(
+        let client_auth = env.choice_or(
             "PEERINGDB_TOKEN_AUTH_METHOD",
-            &[
-                ("client_secret_post", TokenAuthMethod::ClientSecretPost),
-                ("client_secret_basic", TokenAuthMethod::ClientSecretBasic),
-            ],
-            TokenAuthMethod::ClientSecretPost,
+            &[("client_secret_post", ClientAuth::Post), ("client_secret_basic", ClientAuth::Basic)],
+            ClientAuth::Post,
         );
-        Some(PeeringDbConfig {
+        Some(PeeringDbSettings {
             client_id: env.get("PEERINGDB_CLIENT_ID")?,
             client_secret,
             redirect_uri,
@@ -113,7 +89,7 @@ impl AuthConfig {
             profile_url: url_or(env, "PEERINGDB_PROFILE_URL", "https://auth.peeringdb.com/profile/v1"),
             jwks_url: url_or(env, "PEERINGDB_JWKS_URL", "https://auth.peeringdb.com/oauth2/.well-known/jwks.json"),
             issuer: env.string_or("PEERINGDB_ISSUER", "https://auth.peeringdb.com/oauth2"),
-            token_auth_method,
+            client_auth,
         })
     }
 }

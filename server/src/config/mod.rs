@@ -17,7 +17,7 @@ mod tests;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use auth::{AuthConfig, PeeringDbConfig, TokenAuthMethod};
+pub use auth::AuthConfig;
 pub use database::DatabaseConfig;
 pub use http::HttpConfig;
 pub use log::{LogConfig, LogFormat};

@@ -123,7 +123,7 @@ fn peeringdb_login_needs_all_three_client_settings() {
     ]))
     .unwrap();
     let pdb = config.auth.peeringdb.unwrap();
-    assert_eq!(pdb.token_auth_method, TokenAuthMethod::ClientSecretPost);
+    assert_eq!(pdb.client_auth, domain::identity::peeringdb::ClientAuth::Post);
     assert_eq!(pdb.auth_url.as_str(), "https://auth.peeringdb.com/oauth2/authorize/");
     assert_eq!(pdb.token_url.as_str(), "https://auth.peeringdb.com/oauth2/token/");
     assert_eq!(pdb.profile_url.as_str(), "https://auth.peeringdb.com/profile/v1");

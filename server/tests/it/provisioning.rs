@@ -109,15 +109,16 @@ async fn approval_provisions_the_member_with_its_deterministic_address() {
         assert_eq!(writes[0].2["ipAssignments"], json!(["2001:db8:1:0:6:4500:0:1"]));
         assert_eq!(writes[0].2["noAutoAssignIps"], true);
 
-        let actions: Vec<String> = audit_event::Entity::find()
-            .filter(audit_event::Column::TargetId.eq(id.clone()))
-            .all(&app.db().db)
+        let actions: Vec<String> = domain::audit::for_target(&app.db().db, "join_request", &id)
             .await
             .unwrap()
             .into_iter()
             .map(|e| e.action)
             .collect();
-        assert_eq!(actions, ["join_request.created", "join_request.approved", "join_request.provisioning_started", "join_request.activated"]);
+        assert_eq!(
+            actions,
+            ["join_request.created", "join_request.approved", "join_request.provisioning_started", "route_servers.skipped", "join_request.activated"]
+        );
     })
     .await;
 }

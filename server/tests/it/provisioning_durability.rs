@@ -7,17 +7,17 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use domain::entities::{audit_event, join_request, zt_ipv6_assignment, zt_membership};
-use domain::provisioning::preflight::{Provisioning, TokenSource};
+use domain::provisioning::lifecycle;
 use domain::provisioning::worker::Worker;
-use domain::provisioning::{self, lifecycle, ProviderKind, ProviderSettings};
 use domain::testing::{fixtures, Backend, TestDb};
 use domain::workflow::RequestStatus;
-use domain::{RuntimeSettings, Services};
+use domain::RuntimeSettings;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use crate::provisioning::{wait_until, NET, SUFFIX_TOML};
+use crate::support::worker_services::worker_services;
 use crate::support::zt_controller::{ControllerSim, Fault, TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zt-ix");
@@ -161,31 +161,6 @@ async fn a_server_killed_mid_provisioning_finishes_the_request_exactly_once_on_p
     crash_scenario(Backend::Postgres).await;
 }
 
-/// An independent set of services (own pool, own provider) on the same database, as a
-/// second worker process would have.
-pub async fn worker_services(url: &str, sim: &ControllerSim, toml: &str) -> Services {
-    let settings = RuntimeSettings::from_toml(toml, "test").unwrap();
-    let db = domain::db::connect(url, &domain::db::PoolSettings::default()).await.unwrap();
-    let provider = provisioning::provider(
-        ProviderKind::SelfHostedController,
-        ProviderSettings {
-            base_url: sim.url().parse().unwrap(),
-            token: TOKEN.into(),
-            timeout: Duration::from_secs(5),
-            transient_retries: 2,
-            backoff: Duration::from_millis(20),
-        },
-    )
-    .unwrap();
-    let identity = domain::identity::IdentityConfig {
-        session_key: domain::identity::SessionKey::new(secrecy::SecretString::from("k".to_owned())),
-        local_auth_enabled: true,
-        secure_cookies: false,
-        peeringdb: None,
-    };
-    Services::new(db, settings, identity).with_provisioning(Provisioning::new(Some(provider), TokenSource::Inline(TOKEN.into())))
-}
-
 /// `count` approved requests spread over 20 ASNs, each with its own node.
 pub async fn approved_requests(db: &TestDb, count: usize) {
     let user = fixtures::user(&db.db, "bulk", false).await;
@@ -203,8 +178,8 @@ async fn two_workers_on_one_postgres_provision_200_requests_once_each() {
     let db = TestDb::new(Backend::Postgres).await;
     let sim = ControllerSim::start().await;
     let toml = SUFFIX_TOML.replace("lease_seconds = 5", "lease_seconds = 30\nconcurrency = 4");
-    let a = worker_services(&db.url, &sim, &toml).await;
-    let b = worker_services(&db.url, &sim, &toml).await;
+    let a = worker_services(&db.url, &sim.url(), TOKEN, &toml).await;
+    let b = worker_services(&db.url, &sim.url(), TOKEN, &toml).await;
     lifecycle::bring_up(&a).await.expect("preflight passes");
     approved_requests(&db, 200).await;
 

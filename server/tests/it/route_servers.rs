@@ -8,7 +8,7 @@ use domain::testing::Backend;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use crate::helpers::spawn_app_with_worker;
+use crate::helpers::{spawn_app_with_worker, TestApp};
 use crate::provisioning::{wait_for_status, wait_until, NET, SUFFIX_TOML};
 use crate::requests::{admin, created_id, operator};
 use crate::support::route_server_lab::RouteServerLab;
@@ -27,18 +27,24 @@ async fn route_server_audit(app: &crate::helpers::TestApp, id: &str) -> Vec<(Str
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failing_route_server_is_rolled_back_and_a_retry_converges() {
-    let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(2)).await.unwrap();
-    lab.break_host(1);
+/// The portal with the controller simulator and these route-server variables, ready.
+async fn portal(route_server_env: Vec<(String, String)>) -> (TestApp, ControllerSim) {
     let sim = ControllerSim::start().await;
-    let mut vars: Vec<(String, String)> = lab.env();
+    let mut vars = route_server_env;
     vars.push(("ZT_CONTROLLER_BASE_URL".into(), sim.url()));
     vars.push(("ZT_CONTROLLER_AUTH_TOKEN".into(), TOKEN.into()));
     let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let toml = SUFFIX_TOML.replace("request_timeout_seconds = 1", "request_timeout_seconds = 5");
     let app = spawn_app_with_worker(Backend::Sqlite, &borrowed, &toml).await;
     wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+    (app, sim)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_route_server_is_rolled_back_and_a_retry_converges() {
+    let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(2)).await.unwrap();
+    lab.break_host(1);
+    let (app, _sim) = portal(lab.env()).await;
     let op = operator(&app, "op").await;
     let admin = admin(&app).await;
 
@@ -83,10 +89,7 @@ async fn a_failing_route_server_is_rolled_back_and_a_retry_converges() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_route_servers_the_step_is_skipped_and_audited() {
-    let sim = ControllerSim::start().await;
-    let url = sim.url();
-    let app = spawn_app_with_worker(Backend::Sqlite, &[("ZT_CONTROLLER_BASE_URL", &url), ("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)], SUFFIX_TOML).await;
-    wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+    let (app, _sim) = portal(Vec::new()).await;
     let op = operator(&app, "op").await;
     let admin = admin(&app).await;
     let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
@@ -105,7 +108,6 @@ async fn without_route_servers_the_step_is_skipped_and_audited() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_host_key_fails_that_host() {
     let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(1)).await.unwrap();
-    let sim = ControllerSim::start().await;
     let mut vars: Vec<(String, String)> = lab.env();
     let empty_known_hosts = tempfile::NamedTempFile::new().unwrap();
     for (k, v) in vars.iter_mut() {
@@ -113,11 +115,7 @@ async fn an_unknown_host_key_fails_that_host() {
             *v = empty_known_hosts.path().display().to_string();
         }
     }
-    vars.push(("ZT_CONTROLLER_BASE_URL".into(), sim.url()));
-    vars.push(("ZT_CONTROLLER_AUTH_TOKEN".into(), TOKEN.into()));
-    let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let app = spawn_app_with_worker(Backend::Sqlite, &borrowed, SUFFIX_TOML).await;
-    wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+    let (app, _sim) = portal(vars).await;
     let op = operator(&app, "op").await;
     let admin = admin(&app).await;
     let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;

@@ -20,7 +20,7 @@ use super::state::{self, Consumed};
 use super::{ClientAuth, PeeringDb, SCOPES};
 use crate::audit::{self, Actor, AuditEntry, SystemActor};
 use crate::entities::user_asn::AsnSource;
-use crate::entities::{app_user, user_asn};
+use crate::entities::app_user;
 use crate::identity::local::LoggedIn;
 use crate::identity::sessions::{self, AuthMethod};
 use crate::identity::users;
@@ -347,27 +347,9 @@ async fn store_login(
 /// PeeringDB is the source of truth for its ASNs: rows it no longer grants go away.
 /// ASNs granted locally by an admin are left alone.
 async fn replace_peeringdb_asns<C: ConnectionTrait>(conn: &C, user_id: Uuid, eligible: &[EligibleAsn]) -> Result<(), DbErr> {
-    user_asn::Entity::delete_many()
-        .filter(user_asn::Column::UserId.eq(user_id))
-        .filter(user_asn::Column::Source.eq(AsnSource::Peeringdb))
-        .exec(conn)
-        .await?;
-    let local: Vec<i64> = users::asns(conn, user_id).await?.into_iter().map(|a| a.asn).collect();
-    let now = Utc::now();
-    for e in eligible.iter().filter(|e| !local.contains(&e.asn.as_i64())) {
-        user_asn::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(user_id),
-            asn: Set(e.asn.as_i64()),
-            net_id: Set(Some(e.net_id)),
-            net_name: Set(e.net_name.clone()),
-            source: Set(AsnSource::Peeringdb),
-            verified_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(conn)
-        .await?;
-    }
-    Ok(())
+    let grants: Vec<users::AsnGrant> = eligible
+        .iter()
+        .map(|e| users::AsnGrant { asn: e.asn, net_id: Some(e.net_id), net_name: e.net_name.clone() })
+        .collect();
+    users::replace_asns(conn, user_id, AsnSource::Peeringdb, &grants).await
 }

@@ -4,3 +4,4 @@ pub mod oidc_provider;
 pub mod route_server_lab;
 pub mod zt_central;
 pub mod zt_controller;
+pub mod worker_services;
