@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use domain::entities::{audit_event, zt_ipv6_assignment, zt_membership};
+use domain::entities::{zt_ipv6_assignment, zt_membership};
 use domain::testing::Backend;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app_with_worker, TestApp};
