@@ -27,6 +27,8 @@ export default defineConfig({
   outputDir: "test-results",
   use: {
     baseURL,
+    // The interface language follows the browser's; tests that need another set their own.
+    locale: "en-US",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

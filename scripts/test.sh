@@ -5,7 +5,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_rust_tools
 ensure_npm
-need_apt chromium bird2 openssh-server postgresql-client
+# Noto fonts: the screenshots show the interface as designed, Hebrew included.
+need_apt chromium bird2 openssh-server postgresql-client fonts-noto-core fonts-noto-mono
 source "$REPO/scripts/postgres.sh"
 ensure_postgres
 

@@ -6,20 +6,22 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::{Bytes, Encodes};
 use serde::{Deserialize, Serialize};
 
+/// `Display` is for logs; people see the localized sentence for [`AppError::code`]
+/// (see `text::error_message`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
-    #[error("Please log in to continue.")]
+    #[error("not logged in")]
     Unauthenticated,
-    #[error("You do not have access to this.")]
+    #[error("forbidden")]
     Forbidden,
-    #[error("Not found.")]
+    #[error("not found")]
     NotFound,
-    #[error("{message}")]
+    #[error("invalid input: {message}")]
     Validation { message: String },
     /// A refusal with one of the public error codes of SPEC §5 (`invalid_credentials`,
     /// `rate_limited`, `invalid_state`, …).
-    #[error("{}", refusal_message(code))]
+    #[error("refused: {code}")]
     Refused {
         code: String,
         retry_after: Option<u64>,
@@ -27,38 +29,11 @@ pub enum AppError {
         detail: Option<String>,
     },
     /// Something failed on the server; it has been logged.
-    #[error("Something went wrong on our side. Please try again in a moment.")]
+    #[error("server failure")]
     Unavailable,
     /// The request did not reach the server or its answer could not be read.
-    #[error("The portal could not be reached. Check your connection and try again.")]
+    #[error("transport failure")]
     Transport,
-}
-
-/// Plain-language text for a public error code.
-pub fn refusal_message(code: &str) -> &'static str {
-    match code {
-        "invalid_credentials" => "Wrong username or password.",
-        "credential_disabled" => "This account is disabled. Contact the exchange.",
-        "local_auth_disabled" => "Local accounts are turned off on this exchange. Log in with PeeringDB.",
-        "rate_limited" => "Too many failed attempts. Wait a few minutes, then try again.",
-        "auth_provider_unavailable" => "PeeringDB login is not available right now.",
-        "invalid_state" => "This login link is unknown or was already used.",
-        "expired_state" => "The login took too long.",
-        "invalid_nonce" => "The answer from PeeringDB does not belong to this login.",
-        "missing_code_or_state" => "The answer from PeeringDB was incomplete.",
-        "oauth_error" => "PeeringDB did not complete the login.",
-        "upstream_auth_failure" => "Your PeeringDB login could not be verified.",
-        "unverified_account" => "Your PeeringDB account (or its e-mail address) is not verified yet.",
-        "validation_error" => "Some of the details are not valid.",
-        "asn_not_authorized" => "You may not represent this ASN.",
-        "network_not_authorized" => "Your account may not request this network.",
-        "invalid_network" => "This network is not open for requests.",
-        "duplicate_active_request" => "There is already a request for this ASN, network and node.",
-        "request_not_found" => "This request does not exist, or it is not yours.",
-        "reject_reason_required" => "Please give a reason for the rejection.",
-        "invalid_status_transition" => "The request has changed in the meantime; it can no longer do this.",
-        _ => "The request was refused.",
-    }
 }
 
 impl AppError {

@@ -5,19 +5,25 @@
 //! linked under `ssr`.
 
 pub mod api;
+pub mod branding;
 mod components;
 pub mod error;
 mod layout;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+mod text;
 mod viewer;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::branding::BRAND;
+use crate::i18n::I18nContextProvider;
 use crate::layout::Shell;
 use crate::pages::admin::{AdminQueuePage, AdminRequestPage};
 use crate::pages::{
@@ -25,22 +31,26 @@ use crate::pages::{
 };
 use crate::viewer::ViewerState;
 
-/// The product name shown in the header and titles.
-pub const APP_NAME: &str = "ZT-IX";
+/// The cookie that remembers the language a person picked in the header.
+pub const LOCALE_COOKIE: &str = "ztix_locale";
 
-/// Where operators ask the exchange for help.
-pub const SUPPORT_URL: &str = "mailto:noc@zt-ix.example.net";
+/// A year, in the milliseconds the cookie options take.
+const LOCALE_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 60 * 60 * 1000;
 
 /// The HTML document around the app (server side only renders this).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en-US" dir="ltr">
+        // `lang` and `dir` follow the reader's language (set by the i18n provider).
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="icon" href="/favicon.ico"/>
+                <meta name="application-name" content=BRAND.short_name/>
+                <meta name="apple-mobile-web-app-title" content=BRAND.short_name/>
+                <meta name="theme-color" content="#f7fafa"/>
+                <link rel="icon" href="/brand/logo.svg" type="image/svg+xml"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -58,24 +68,33 @@ pub fn App() -> impl IntoView {
     ViewerState::provide();
     mark_hydrated();
 
+    let cookie_options = leptos_use::UseCookieOptions::default()
+        .path("/")
+        .same_site(leptos_use::SameSite::Lax)
+        .max_age(LOCALE_COOKIE_MAX_AGE_MS)
+        // The server only reads the cookie; the header's switcher writes it.
+        .ssr_set_cookie(|_: &cookie::Cookie| ());
+
     view! {
-        <Stylesheet id="leptos" href="/pkg/zt-ix.css"/>
-        <Title formatter=|page: String| if page.is_empty() { APP_NAME.to_owned() } else { format!("{page} · {APP_NAME}") }/>
-        <Router>
-            <Shell>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=RootPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    // Completing the login sets a cookie and redirects: render it in full first.
-                    <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
-                    <Route path=path!("/onboarding") view=OnboardingPage/>
-                    <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/requests/:id") view=RequestDetailPage/>
-                    <Route path=path!("/admin/requests") view=AdminQueuePage/>
-                    <Route path=path!("/admin/requests/:id") view=AdminRequestPage/>
-                </Routes>
-            </Shell>
-        </Router>
+        <I18nContextProvider cookie_name=LOCALE_COOKIE cookie_options>
+            <Stylesheet id="leptos" href="/pkg/zt-ix.css"/>
+            <Title formatter=|page: String| if page.is_empty() { BRAND.name.to_owned() } else { format!("{page} · {}", BRAND.name) }/>
+            <Router>
+                <Shell>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=RootPage/>
+                        <Route path=path!("/login") view=LoginPage/>
+                        // Completing the login sets a cookie and redirects: render it in full first.
+                        <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
+                        <Route path=path!("/onboarding") view=OnboardingPage/>
+                        <Route path=path!("/dashboard") view=DashboardPage/>
+                        <Route path=path!("/requests/:id") view=RequestDetailPage/>
+                        <Route path=path!("/admin/requests") view=AdminQueuePage/>
+                        <Route path=path!("/admin/requests/:id") view=AdminRequestPage/>
+                    </Routes>
+                </Shell>
+            </Router>
+        </I18nContextProvider>
     }
 }
 

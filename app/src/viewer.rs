@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::session::{get_viewer, Viewer};
+use crate::components::ErrorNotice;
 use crate::error::AppError;
+use crate::i18n::{t, use_i18n};
 
 /// The viewer resource; `refresh` reloads it after a login or logout.
 #[derive(Clone, Copy)]
@@ -35,16 +37,17 @@ pub fn use_viewer() -> ViewerState {
 /// With `admin`, operators get a "no access" message instead.
 #[component]
 pub fn RequireViewer(#[prop(optional)] admin: bool, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
     let state = use_viewer();
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="muted" role="status">{t!(i18n, shell.loading)}</p> }>
             {move || Suspend::new(async move {
                 match state.viewer.await {
                     Ok(Some(viewer)) if admin && !viewer.is_admin => view! {
                         <section class="page">
-                            <h1>"No access"</h1>
-                            <p>"This part of the portal is for exchange admins."</p>
+                            <h1>{t!(i18n, admin.no_access_title)}</h1>
+                            <p>{t!(i18n, admin.no_access_text)}</p>
                         </section>
                     }
                     .into_any(),
@@ -53,7 +56,7 @@ pub fn RequireViewer(#[prop(optional)] admin: bool, children: ChildrenFn) -> imp
                         children.with_value(|c| c()).into_any()
                     }
                     Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,4 +1,7 @@
-import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** Opens `path` and waits until the wasm bundle has hydrated the page; collects errors. */
 export async function openHydrated(page: Page, path: string) {
@@ -6,19 +9,51 @@ export async function openHydrated(page: Page, path: string) {
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.goto(path);
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await waitHydrated(page);
   return errors;
+}
+
+export async function waitHydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
 export const OPERATOR = { username: "operator", password: "operator password 1", name: "Olivia Operator" };
 export const ADMIN = { username: "admin", password: "admin password 123", name: "Ada Admin" };
 export const NEWCOMER = { username: "newcomer", password: "newcomer password", name: "Nina Newcomer" };
 
-/** Logs in through the local form and waits for the onboarding page. */
+/** Logs in through the local form (in any language) and waits for the onboarding page. */
 export async function logIn(page: Page, who: { username: string; password: string }) {
   await openHydrated(page, "/login");
-  await page.getByLabel("Username").fill(who.username);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.locator("#login-username").fill(who.username);
+  await page.locator("#login-password").fill(who.password);
+  await page.locator(".login-panel form button[type=submit]").click();
   await expect(page).toHaveURL(/\/onboarding$/);
+}
+
+export type LocaleCode = "en-US" | "zh-CN" | "he";
+
+/** The interface's own catalog for `locale`, so tests check what people really read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function catalog(locale: LocaleCode): any {
+  const file = path.join(__dirname, "..", "..", "app", "locales", `${locale}.json`);
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page; serious or critical findings fail. */
+export async function expectAccessible(page: Page, screen: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(blocking, `axe findings on ${screen}`).toEqual([]);
+  expect(results.passes.length, `axe ran on ${screen}`).toBeGreaterThan(10);
+}
+
+/** A full-page screenshot kept with the test's results (and attached to the report). */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  const file = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
 }

@@ -32,7 +32,8 @@ test("an operator's request is approved by an admin, provisioned, and both see i
 
   // the operator's page has not been reloaded; it polls until the status settles
   await expect(badge).toHaveText("Active", { timeout: 15_000 });
-  await expect(operator.getByText("2001:db8:1:0:6:4500:0:1").first()).toBeVisible();
+  // the address is in the network's prefix and embeds the ASN (64500 → 6:4500)
+  await expect(operator.getByText(/^2001:db8:1:0:6:4500:0:[0-9a-f]{1,4}$/).first()).toBeVisible();
   await expect(operator.getByRole("heading", { name: "ZeroTier membership" })).toBeVisible();
   await operatorContext.close();
   await adminContext.close();

@@ -1,23 +1,18 @@
 use leptos::prelude::*;
 
-/// Plain words for a request status.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "Waiting for review",
-        "approved" => "Approved",
-        "provisioning" => "Setting up",
-        "active" => "Active",
-        "rejected" => "Rejected",
-        "failed" => "Failed",
-        _ => "Unknown",
-    }
-}
+use crate::i18n::use_i18n;
+use crate::text::status_label;
 
-/// A request's status as a coloured badge.
+/// A request's status as a coloured badge, in the reader's language.
 #[component]
 pub fn StatusBadge(status: String) -> impl IntoView {
-    let label = status_label(&status);
-    view! { <span class=format!("status status-{status}") data-status=status.clone()>{label}</span> }
+    let i18n = use_i18n();
+    let class = format!("status status-{status}");
+    let label = {
+        let status = status.clone();
+        move || status_label(i18n.get_locale(), &status)
+    };
+    view! { <span class=class data-status=status>{label}</span> }
 }
 
 /// `2026-11-28T07:30:12.123456Z` → `2026-11-28 07:30 UTC`.

@@ -2,24 +2,23 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::session::Viewer;
+use crate::i18n::{td_string, use_i18n, Locale};
 use crate::viewer::use_viewer;
 
 /// One entry of the primary navigation.
 struct NavItem {
     href: &'static str,
-    label: &'static str,
+    label: fn(Locale) -> &'static str,
 }
 
-const VISITOR: &[NavItem] = &[NavItem { href: "/login", label: "Log in" }];
-const OPERATOR: &[NavItem] = &[
-    NavItem { href: "/dashboard", label: "My requests" },
-    NavItem { href: "/onboarding", label: "New request" },
-];
-const ADMIN: &[NavItem] = &[
-    NavItem { href: "/admin/requests", label: "Admin queue" },
-    NavItem { href: "/dashboard", label: "My requests" },
-    NavItem { href: "/onboarding", label: "New request" },
-];
+const LOG_IN: NavItem = NavItem { href: "/login", label: |l| td_string!(l, nav.log_in) };
+const MY_REQUESTS: NavItem = NavItem { href: "/dashboard", label: |l| td_string!(l, nav.my_requests) };
+const NEW_REQUEST: NavItem = NavItem { href: "/onboarding", label: |l| td_string!(l, nav.new_request) };
+const ADMIN_QUEUE: NavItem = NavItem { href: "/admin/requests", label: |l| td_string!(l, nav.admin_queue) };
+
+const VISITOR: &[NavItem] = &[LOG_IN];
+const OPERATOR: &[NavItem] = &[MY_REQUESTS, NEW_REQUEST];
+const ADMIN: &[NavItem] = &[ADMIN_QUEUE, MY_REQUESTS, NEW_REQUEST];
 
 fn items_for(viewer: Option<&Viewer>) -> &'static [NavItem] {
     match viewer {
@@ -32,9 +31,15 @@ fn items_for(viewer: Option<&Viewer>) -> &'static [NavItem] {
 /// The primary navigation: a fixed column on desktop, a slide-over panel on mobile.
 #[component]
 pub fn PrimaryNav(open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let state = use_viewer();
     view! {
-        <nav id="primary-nav" class="sidenav" class:open=move || open.get() aria-label="Main">
+        <nav
+            id="primary-nav"
+            class="sidenav"
+            class:open=move || open.get()
+            aria-label=move || td_string!(i18n.get_locale(), shell.main_navigation)
+        >
             <Transition>
                 {move || Suspend::new(async move {
                     let viewer = state.viewer.await.ok().flatten();
@@ -42,7 +47,10 @@ pub fn PrimaryNav(open: RwSignal<bool>) -> impl IntoView {
                         <ul>
                             {items_for(viewer.as_ref())
                                 .iter()
-                                .map(|item| view! { <li><A href=item.href>{item.label}</A></li> })
+                                .map(|item| {
+                                    let label = item.label;
+                                    view! { <li><A href=item.href>{move || label(i18n.get_locale())}</A></li> }
+                                })
                                 .collect_view()}
                         </ul>
                     }

@@ -4,12 +4,14 @@ use leptos_router::hooks::use_location;
 use super::locale_switcher::LocaleSwitcher;
 use super::nav::PrimaryNav;
 use super::user_menu::UserMenu;
-use crate::APP_NAME;
+use crate::branding::BRAND;
+use crate::i18n::{t, t_string, use_i18n};
 
 /// Desktop: a 240 px navigation column beside a top bar and the content.
 /// Mobile: a top bar whose menu button slides the navigation over the content.
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     let menu_open = RwSignal::new(false);
     // Following a link closes the slide-over menu.
     let location = use_location();
@@ -19,38 +21,47 @@ pub fn Shell(children: Children) -> impl IntoView {
     });
 
     view! {
-        <div class="app" class:menu-open=move || menu_open.get()>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+        <div
+            class="app"
+            class:menu-open=move || menu_open.get()
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" && menu_open.get_untracked() {
+                    menu_open.set(false);
+                }
+            }
+        >
+            <a class="skip-link" href="#main">{t!(i18n, shell.skip_to_content)}</a>
             <header class="topbar">
                 <button
                     type="button"
                     class="menu-toggle"
                     aria-controls="primary-nav"
                     aria-expanded=move || menu_open.get().to_string()
-                    aria-label=move || if menu_open.get() { "Close menu" } else { "Open menu" }
+                    aria-label=move || {
+                        if menu_open.get() { t_string!(i18n, shell.close_menu) } else { t_string!(i18n, shell.open_menu) }
+                    }
                     on:click=move |_| menu_open.update(|open| *open = !*open)
                 >
                     <span class="menu-icon" aria-hidden="true"></span>
                 </button>
                 <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"ZT"</span>
-                    <span class="brand-name">{APP_NAME}</span>
+                    <span class="brand-logo" aria-hidden="true" inner_html=BRAND.logo_svg></span>
+                    <span class="brand-name">{BRAND.name}</span>
+                    <span class="brand-short">{BRAND.short_name}</span>
                 </a>
                 <div class="topbar-spacer"></div>
                 <LocaleSwitcher/>
                 <UserMenu/>
             </header>
-            <div
-                class="scrim"
-                aria-hidden="true"
-                on:click=move |_| menu_open.set(false)
-            ></div>
+            <div class="scrim" aria-hidden="true" on:click=move |_| menu_open.set(false)></div>
             <PrimaryNav open=menu_open/>
             <main id="main" class="content" tabindex="-1">
                 {children()}
             </main>
             <footer class="footer">
-                <span>{APP_NAME}" · a virtual Internet Exchange on ZeroTier"</span>
+                <span>{BRAND.name} " · " {t!(i18n, shell.tagline)}</span>
+                <a href=BRAND.footer_url>{BRAND.footer_label}</a>
+                <a href=BRAND.support_url>{t!(i18n, shell.support)}</a>
             </footer>
         </div>
     }

@@ -2,14 +2,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::requests::{my_requests, RequestSummary};
-use crate::components::{poll_until_settled, short_time, StatusBadge};
+use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::viewer::RequireViewer;
 
 /// The operator's requests with their status and address.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Title text="My requests"/>
+        <Title text=move || t_string!(i18n, dashboard.title)/>
         <RequireViewer>
             <Dashboard/>
         </RequireViewer>
@@ -22,23 +24,24 @@ fn all_settled(rows: &Vec<RequestSummary>) -> bool {
 
 #[component]
 fn Dashboard() -> impl IntoView {
+    let i18n = use_i18n();
     let requests = Resource::new(|| (), |_| my_requests());
     poll_until_settled(requests, all_settled);
     view! {
         <section class="page">
             <div class="page-header">
-                <h1>"My requests"</h1>
-                <a class="button" href="/onboarding">"New request"</a>
+                <h1>{t!(i18n, dashboard.title)}</h1>
+                <a class="button" href="/onboarding">{t!(i18n, dashboard.new)}</a>
             </div>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading your requests…"</p> }>
+            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, dashboard.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match requests.await {
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(rows) if rows.is_empty() => view! {
                             <div class="card empty-state">
-                                <h2>"No requests yet"</h2>
-                                <p>"Ask for a port on an exchange network to get started."</p>
-                                <a class="button" href="/onboarding">"Join the exchange"</a>
+                                <h2>{t!(i18n, dashboard.empty_title)}</h2>
+                                <p>{t!(i18n, dashboard.empty_text)}</p>
+                                <a class="button" href="/onboarding">{t!(i18n, dashboard.empty_action)}</a>
                             </div>
                         }
                         .into_any(),
@@ -52,31 +55,38 @@ fn Dashboard() -> impl IntoView {
 
 #[component]
 fn RequestTable(rows: Vec<RequestSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let network = move || t_string!(i18n, fields.network);
+    let asn = move || t_string!(i18n, fields.asn);
+    let node = move || t_string!(i18n, fields.node);
+    let status = move || t_string!(i18n, fields.status);
+    let ipv6 = move || t_string!(i18n, fields.ipv6);
+    let requested = move || t_string!(i18n, fields.requested);
     view! {
-        <div class="table-wrap card flush">
+        <div class="table-wrap card flush" role="region" tabindex="0" aria-label=move || t_string!(i18n, dashboard.title)>
             <table class="data-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Network"</th>
-                        <th scope="col">"ASN"</th>
-                        <th scope="col">"Node"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"IPv6"</th>
-                        <th scope="col">"Requested"</th>
+                        <th scope="col">{network}</th>
+                        <th scope="col">{asn}</th>
+                        <th scope="col">{node}</th>
+                        <th scope="col">{status}</th>
+                        <th scope="col">{ipv6}</th>
+                        <th scope="col">{requested}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
                         <tr>
-                            <td data-label="Network"><a href=format!("/requests/{}", r.id)>{r.network_name}</a></td>
-                            <td data-label="ASN"><code class="mono">"AS"{r.asn}</code></td>
-                            <td data-label="Node"><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
-                            <td data-label="Status"><StatusBadge status=r.status/></td>
-                            <td data-label="IPv6">{match r.assigned_ipv6 {
+                            <td data-label=network><a href=format!("/requests/{}", r.id)>{r.network_name}</a></td>
+                            <td data-label=asn><code class="mono">"AS"{r.asn}</code></td>
+                            <td data-label=node><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
+                            <td data-label=status><StatusBadge status=r.status/></td>
+                            <td data-label=ipv6>{match r.assigned_ipv6 {
                                 Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
-                                None => view! { <span class="muted">"unassigned"</span> }.into_any(),
+                                None => view! { <span class="muted">{t!(i18n, fields.unassigned)}</span> }.into_any(),
                             }}</td>
-                            <td data-label="Requested">{short_time(&r.requested_at)}</td>
+                            <td data-label=requested><time datetime=r.requested_at.clone()>{short_time(&r.requested_at)}</time></td>
                         </tr>
                     }).collect_view()}
                 </tbody>

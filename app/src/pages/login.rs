@@ -6,19 +6,23 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::networks::list_networks;
 use crate::api::session::{get_login_options, LocalLogin};
-use crate::error::{refusal_message, AppError};
+use crate::components::ErrorNotice;
+use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::viewer::use_viewer;
 
 /// Log in with PeeringDB (when configured) or with a local account.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
     let state = use_viewer();
     let options = Resource::new_blocking(|| (), |_| get_login_options());
     let query = use_query_map();
-    let redirected_error = move || query.with(|q| q.get("error"));
+    // The browser login flow comes back here with `?error=<code>` when it fails early.
+    let redirected_error = move || query.with(|q| q.get("error")).map(|code| AppError::refused(&code));
 
     view! {
-        <Title text="Log in"/>
+        <Title text=move || t_string!(i18n, login.title)/>
         <Suspense>
             {move || Suspend::new(async move {
                 matches!(state.viewer.await, Ok(Some(_))).then(|| view! { <Redirect path="/onboarding"/> })
@@ -26,26 +30,28 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="page login-page">
             <div class="login-panel card">
-                <h1>"Log in"</h1>
-                <p class="lead">"Log in to ask for a port on the exchange and to follow your requests."</p>
-                {move || redirected_error().map(|code| view! {
-                    <p class="error" role="alert">{refusal_message(&code)} " " <code class="mono">{code}</code></p>
-                })}
-                <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+                <h1>{t!(i18n, login.title)}</h1>
+                <p class="lead">{t!(i18n, login.lead)}</p>
+                {move || redirected_error().map(|error| view! { <ErrorNotice error/> })}
+                <Suspense fallback=move || view! { <p class="muted" role="status">{t!(i18n, shell.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match options.await {
                             Ok(options) => view! {
                                 {options.peeringdb.then(|| view! {
-                                    <a class="button peeringdb" href="/auth/peeringdb/login" rel="external">"Log in with PeeringDB"</a>
+                                    <a class="button peeringdb" href="/auth/peeringdb/login" rel="external">
+                                        {t!(i18n, login.with_peeringdb)}
+                                    </a>
                                 })}
-                                {(options.peeringdb && options.local).then(|| view! { <p class="divider"><span>"or"</span></p> })}
+                                {(options.peeringdb && options.local).then(|| view! {
+                                    <p class="divider"><span>{t!(i18n, login.or)}</span></p>
+                                })}
                                 {options.local.then(|| view! { <LocalLoginForm/> })}
                                 {(!options.peeringdb && !options.local).then(|| view! {
-                                    <p class="empty">"No way of logging in is configured on this exchange yet."</p>
+                                    <p class="empty">{t!(i18n, login.none_configured)}</p>
                                 })}
                             }
                             .into_any(),
-                            Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -57,6 +63,7 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 fn LocalLoginForm() -> impl IntoView {
+    let i18n = use_i18n();
     let state = use_viewer();
     let login = ServerAction::<LocalLogin>::new();
     Effect::new(move |_| {
@@ -64,31 +71,20 @@ fn LocalLoginForm() -> impl IntoView {
             state.refresh();
         }
     });
-    let error = move || match login.value().get() {
-        Some(Err(AppError::Refused { code, retry_after, .. })) => Some(view! {
-            <p class="error" role="alert">
-                {refusal_message(&code)}
-                {retry_after.map(|s| format!(" ({} min)", s.div_ceil(60)))}
-                " " <code class="mono">{code}</code>
-            </p>
-        }
-        .into_any()),
-        Some(Err(other)) => Some(view! { <p class="error" role="alert">{other.to_string()}</p> }.into_any()),
-        _ => None,
-    };
+    let error = move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> });
     view! {
         <ActionForm action=login>
             <div class="field">
-                <label for="login-username">"Username"</label>
+                <label for="login-username">{t!(i18n, login.username)}</label>
                 <input id="login-username" name="username" type="text" autocomplete="username" required=true maxlength="255"/>
             </div>
             <div class="field">
-                <label for="login-password">"Password"</label>
+                <label for="login-password">{t!(i18n, login.password)}</label>
                 <input id="login-password" name="password" type="password" autocomplete="current-password" required=true maxlength="1024"/>
             </div>
             {error}
             <button type="submit" class="button" disabled=move || login.pending().get()>
-                {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
+                {move || if login.pending().get() { t_string!(i18n, login.submitting) } else { t_string!(i18n, login.submit) }}
             </button>
         </ActionForm>
     }
@@ -97,16 +93,17 @@ fn LocalLoginForm() -> impl IntoView {
 /// The networks of this exchange, so visitors know what they can join.
 #[component]
 fn ExchangeNetworks() -> impl IntoView {
+    let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| list_networks());
     view! {
         <aside class="card networks-card">
-            <h2>"Exchange networks"</h2>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading networks…"</p> }>
+            <h2>{t!(i18n, login.networks_title)}</h2>
+            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, login.networks_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(o) if o.networks.is_empty() => view! {
-                            <p class="empty">"No exchange networks are open yet."</p>
+                            <p class="empty">{t!(i18n, login.networks_empty)}</p>
                         }
                         .into_any(),
                         Ok(o) => view! {

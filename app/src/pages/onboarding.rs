@@ -4,15 +4,17 @@ use leptos_meta::Title;
 
 use crate::api::requests::{get_onboarding, CreateRequest, Onboarding};
 use crate::api::session::Viewer;
-use crate::error::{refusal_message, AppError};
+use crate::branding::BRAND;
+use crate::components::ErrorNotice;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::viewer::RequireViewer;
-use crate::SUPPORT_URL;
 
 /// Ask to join an exchange network: ASN, network, node id, notes.
 #[component]
 pub fn OnboardingPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Title text="Join the exchange"/>
+        <Title text=move || t_string!(i18n, onboarding.title)/>
         <RequireViewer>
             <OnboardingForm/>
         </RequireViewer>
@@ -21,16 +23,18 @@ pub fn OnboardingPage() -> impl IntoView {
 
 #[component]
 fn OnboardingForm() -> impl IntoView {
+    let i18n = use_i18n();
     let viewer = expect_context::<Viewer>();
     let context = Resource::new(|| (), |_| get_onboarding());
+    let name = viewer.display_name;
     view! {
         <section class="page">
-            <h1>"Join the exchange"</h1>
-            <p class="lead">"Welcome, " {viewer.display_name.clone()} ". Ask for a port on one of our networks."</p>
-            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading your networks…"</p> }>
+            <h1>{t!(i18n, onboarding.title)}</h1>
+            <p class="lead">{move || t_string!(i18n, onboarding.welcome, name = name.clone()).to_string()}</p>
+            <Suspense fallback=move || view! { <p class="muted" role="status">{t!(i18n, onboarding.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match context.await {
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(ctx) => match ctx.blocked_reason.as_deref() {
                             Some(reason) => view! { <Blocked reason=reason.to_owned()/> }.into_any(),
                             None => view! { <RequestForm ctx/> }.into_any(),
@@ -42,56 +46,30 @@ fn OnboardingForm() -> impl IntoView {
     }
 }
 
+/// Why this person cannot ask for anything yet, and where to get help.
 #[component]
 fn Blocked(reason: String) -> impl IntoView {
-    let (title, text) = if reason == "no_eligible_asn" {
-        (
-            "No ASN is linked to your account yet",
-            "With PeeringDB, your networks appear here once your PeeringDB user belongs to the \
-             network's organisation (log in again after PeeringDB approves you). Local accounts \
-             get their ASNs from the exchange.",
-        )
-    } else {
-        (
-            "No exchange network is open to your account",
-            "The exchange has not opened a network you may request. The exchange can tell you more.",
-        )
-    };
+    let i18n = use_i18n();
+    let no_asn = reason == "no_eligible_asn";
     view! {
         <div class="card blocked" data-blocked=reason>
-            <h2>{title}</h2>
-            <p>{text}</p>
-            <p><a href=SUPPORT_URL>"Contact the exchange"</a></p>
+            <h2>{move || if no_asn { t_string!(i18n, onboarding.no_asn_title) } else { t_string!(i18n, onboarding.no_network_title) }}</h2>
+            <p>{move || if no_asn { t_string!(i18n, onboarding.no_asn_text) } else { t_string!(i18n, onboarding.no_network_text) }}</p>
+            <p><a class="button secondary" href=BRAND.support_url>{t!(i18n, onboarding.contact)}</a></p>
         </div>
     }
 }
 
 #[component]
 fn RequestForm(ctx: Onboarding) -> impl IntoView {
+    let i18n = use_i18n();
     let create = ServerAction::<CreateRequest>::new();
-    let error = move || {
-        create.value().get().and_then(|r| r.err()).map(|error| match error {
-            AppError::Refused { code, detail: Some(existing), .. } if code == "duplicate_active_request" => view! {
-                <p class="error" role="alert">
-                    {refusal_message(&code)} " "
-                    <a href=format!("/requests/{existing}")>"See the existing request"</a>
-                </p>
-            }
-            .into_any(),
-            AppError::Refused { code, detail, .. } => view! {
-                <p class="error" role="alert">
-                    {refusal_message(&code)} {detail.map(|d| format!(" ({d})"))} " " <code class="mono">{code}</code>
-                </p>
-            }
-            .into_any(),
-            other => view! { <p class="error" role="alert">{other.to_string()}</p> }.into_any(),
-        })
-    };
+    let error = move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> });
     view! {
         <div class="card">
             <ActionForm action=create>
                 <div class="field">
-                    <label for="request-asn">"Your network (ASN)"</label>
+                    <label for="request-asn">{t!(i18n, onboarding.asn)}</label>
                     <select id="request-asn" name="asn" required=true>
                         {ctx.asns.into_iter().map(|a| view! {
                             <option value=a.asn.to_string()>
@@ -101,40 +79,41 @@ fn RequestForm(ctx: Onboarding) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="request-network">"Exchange network"</label>
-                    <select id="request-network" name="zt_network_id" required=true>
+                    <label for="request-network">{t!(i18n, onboarding.network)}</label>
+                    <select id="request-network" name="zt_network_id" required=true aria-describedby="request-network-help">
                         {ctx.networks.into_iter().map(|n| {
                             let label = format!("{} ({})", n.name, n.id);
                             view! { <option value=n.id>{label}</option> }
                         }).collect_view()}
                     </select>
-                    {ctx.restricted.then(|| view! { <p class="caption">"Your account may request these networks only."</p> })}
+                    {ctx.restricted.then(|| view! {
+                        <p id="request-network-help" class="caption">{t!(i18n, onboarding.restricted)}</p>
+                    })}
                 </div>
                 <div class="field">
-                    <label for="request-node">"ZeroTier node ID"</label>
+                    <label for="request-node">{t!(i18n, onboarding.node_id)}</label>
                     <input
                         id="request-node"
                         name="node_id"
                         class="mono"
+                        dir="ltr"
                         inputmode="text"
                         autocomplete="off"
                         spellcheck="false"
                         maxlength="10"
                         pattern="[0-9a-fA-F]{10}"
-                        placeholder="e.g. 8056c2e21c"
+                        placeholder="8056c2e21c"
                         aria-describedby="request-node-help"
                     />
-                    <p id="request-node-help" class="caption">
-                        "10 characters, shown by " <code>"zerotier-cli info"</code> ". You can leave it empty and send it later."
-                    </p>
+                    <p id="request-node-help" class="caption">{t!(i18n, onboarding.node_id_help)}</p>
                 </div>
                 <div class="field">
-                    <label for="request-notes">"Notes for the exchange (optional)"</label>
+                    <label for="request-notes">{t!(i18n, onboarding.notes)}</label>
                     <textarea id="request-notes" name="notes" rows="3" maxlength="2000"></textarea>
                 </div>
                 {error}
                 <button type="submit" class="button" disabled=move || create.pending().get()>
-                    {move || if create.pending().get() { "Sending…" } else { "Send request" }}
+                    {move || if create.pending().get() { t_string!(i18n, onboarding.submitting) } else { t_string!(i18n, onboarding.submit) }}
                 </button>
             </ActionForm>
         </div>

@@ -1,6 +1,7 @@
 //! The HTTP surface: the Leptos site (SSR + server functions), health endpoints and the
 //! cross-cutting layers (request ids, tracing).
 
+mod brand;
 pub mod csrf;
 pub mod health;
 mod peeringdb_redirect;
@@ -17,6 +18,7 @@ use axum::Router;
 use domain::Services;
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::api;
 use crate::config::AppConfig;
@@ -48,11 +50,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/auth/peeringdb/login", get(peeringdb_redirect::login))
+        .route("/brand/logo.svg", get(brand::logo))
+        .route("/locale/{code}", get(brand::switch))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
-        .layer(middleware::from_fn_with_state(public_origin, csrf::protect));
+        .layer(middleware::from_fn_with_state(public_origin, csrf::protect))
+        // Pages and API answers are compressed on the fly (a middle level: cheap on the
+        // CPU, most of the gain); the bundle is served from its precompressed files.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)));
 
     request_id::layer(site)
 }

@@ -4,27 +4,29 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::networks::list_networks;
 use crate::api::requests::{admin_requests, AdminPage};
-use crate::components::{short_time, StatusBadge};
+use crate::components::{short_time, urlencode, ErrorNotice, StatusBadge};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::text::status_label;
 use crate::viewer::RequireViewer;
 
-const STATUSES: [(&str, &str); 7] = [
-    ("", "Any status"),
-    ("pending", "Waiting for review"),
-    ("approved", "Approved"),
-    ("provisioning", "Setting up"),
-    ("active", "Active"),
-    ("failed", "Failed"),
-    ("rejected", "Rejected"),
-];
+const STATUSES: [&str; 6] = ["pending", "approved", "provisioning", "active", "failed", "rejected"];
 
-const AGES: [(&str, &str); 4] = [("", "Any age"), ("60", "Older than 1 hour"), ("1440", "Older than 1 day"), ("10080", "Older than 1 week")];
+type Label = fn(Locale) -> &'static str;
+
+const AGES: [(&str, Label); 4] = [
+    ("", |l| td_string!(l, admin.any_age)),
+    ("60", |l| td_string!(l, admin.older_hour)),
+    ("1440", |l| td_string!(l, admin.older_day)),
+    ("10080", |l| td_string!(l, admin.older_week)),
+];
 
 /// Every request, filtered and paginated on the server. The filters are a plain GET form
 /// and the pages plain links, so the queue works before (and without) hydration.
 #[component]
 pub fn AdminQueuePage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Title text="Admin queue"/>
+        <Title text=move || t_string!(i18n, admin.queue_title)/>
         <RequireViewer admin=true>
             <Queue/>
         </RequireViewer>
@@ -33,6 +35,7 @@ pub fn AdminQueuePage() -> impl IntoView {
 
 #[component]
 fn Queue() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
     let page = Resource::new(
@@ -45,22 +48,25 @@ fn Queue() -> impl IntoView {
     let selected = move |name: &'static str, value: &str| param(name).as_deref().unwrap_or("") == value;
     view! {
         <section class="page">
-            <h1>"Admin queue"</h1>
+            <h1>{t!(i18n, admin.queue_title)}</h1>
             <form class="filters card" method="get" action="/admin/requests">
                 <div class="field">
-                    <label for="filter-status">"Status"</label>
+                    <label for="filter-status">{t!(i18n, admin.filter_status)}</label>
                     <select id="filter-status" name="status">
-                        {STATUSES.iter().map(|(v, l)| view! { <option value=*v selected=move || selected("status", v)>{*l}</option> }).collect_view()}
+                        <option value="" selected=move || selected("status", "")>{t!(i18n, admin.any_status)}</option>
+                        {STATUSES.iter().map(|v| view! {
+                            <option value=*v selected=move || selected("status", v)>{move || status_label(i18n.get_locale(), v)}</option>
+                        }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-asn">"ASN"</label>
-                    <input id="filter-asn" name="asn" inputmode="numeric" placeholder="e.g. 64500" value=move || param("asn").unwrap_or_default()/>
+                    <label for="filter-asn">{t!(i18n, admin.filter_asn)}</label>
+                    <input id="filter-asn" name="asn" class="mono" dir="ltr" inputmode="numeric" placeholder="64500" value=move || param("asn").unwrap_or_default()/>
                 </div>
                 <div class="field">
-                    <label for="filter-network">"Network"</label>
+                    <label for="filter-network">{t!(i18n, admin.filter_network)}</label>
                     <select id="filter-network" name="zt_network_id">
-                        <option value="">"Any network"</option>
+                        <option value="">{t!(i18n, admin.any_network)}</option>
                         <Suspense>
                             {move || Suspend::new(async move {
                                 networks.await.map(|o| o.networks.into_iter().map(|n| {
@@ -72,18 +78,21 @@ fn Queue() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-age">"Age"</label>
+                    <label for="filter-age">{t!(i18n, admin.filter_age)}</label>
                     <select id="filter-age" name="min_age_minutes">
-                        {AGES.iter().map(|(v, l)| view! { <option value=*v selected=move || selected("min_age_minutes", v)>{*l}</option> }).collect_view()}
+                        {AGES.iter().map(|(v, label)| {
+                            let label = *label;
+                            view! { <option value=*v selected=move || selected("min_age_minutes", v)>{move || label(i18n.get_locale())}</option> }
+                        }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button secondary">"Filter"</button>
+                <button type="submit" class="button secondary">{t!(i18n, admin.filter)}</button>
             </form>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading requests…"</p> }>
+            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, admin.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()} " " <code class="mono">{error.code().to_owned()}</code></p> }.into_any(),
-                        Ok(p) if p.rows.is_empty() => view! { <div class="card empty-state"><p>"No request matches these filters."</p></div> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(p) if p.rows.is_empty() => view! { <div class="card empty-state"><p>{t!(i18n, admin.no_match)}</p></div> }.into_any(),
                         Ok(p) => view! { <QueueTable page=p query=query.get_untracked()/> }.into_any(),
                     }
                 })}
@@ -104,52 +113,57 @@ fn page_link(query: &leptos_router::params::ParamsMap, offset: u64) -> String {
     if pairs.is_empty() { "/admin/requests".to_owned() } else { format!("/admin/requests?{}", pairs.join("&")) }
 }
 
-fn urlencode(value: &str) -> String {
-    value.bytes().map(|b| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-        _ => format!("%{b:02X}"),
-    }).collect()
-}
-
 #[component]
 fn QueueTable(page: AdminPage, query: leptos_router::params::ParamsMap) -> impl IntoView {
+    let i18n = use_i18n();
+    let requested = move || t_string!(i18n, fields.requested);
+    let operator = move || t_string!(i18n, fields.operator);
+    let asn = move || t_string!(i18n, fields.asn);
+    let network = move || t_string!(i18n, fields.network);
+    let node = move || t_string!(i18n, fields.node);
+    let status = move || t_string!(i18n, fields.status);
+    let ipv6 = move || t_string!(i18n, fields.ipv6);
+    let total = page.total;
     let first = page.offset + 1;
     let last = page.offset + page.rows.len() as u64;
     let previous = (page.offset > 0).then(|| page_link(&query, page.offset.saturating_sub(page.limit)));
     let next = page.next_offset.map(|o| page_link(&query, o));
     view! {
-        <div class="table-wrap card flush">
+        <div class="table-wrap card flush" role="region" tabindex="0" aria-label=move || t_string!(i18n, admin.queue_title)>
             <table class="data-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Requested"</th>
-                        <th scope="col">"Operator"</th>
-                        <th scope="col">"ASN"</th>
-                        <th scope="col">"Network"</th>
-                        <th scope="col">"Node"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"IPv6"</th>
+                        <th scope="col">{requested}</th>
+                        <th scope="col">{operator}</th>
+                        <th scope="col">{asn}</th>
+                        <th scope="col">{network}</th>
+                        <th scope="col">{node}</th>
+                        <th scope="col">{status}</th>
+                        <th scope="col">{ipv6}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {page.rows.into_iter().map(|r| view! {
                         <tr>
-                            <td data-label="Requested"><a href=format!("/admin/requests/{}", r.id)>{short_time(&r.requested_at)}</a></td>
-                            <td data-label="Operator">{r.operator.unwrap_or_default()}</td>
-                            <td data-label="ASN"><code class="mono">"AS"{r.asn}</code></td>
-                            <td data-label="Network">{r.network_name}</td>
-                            <td data-label="Node"><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
-                            <td data-label="Status"><StatusBadge status=r.status/></td>
-                            <td data-label="IPv6">{r.assigned_ipv6.map(|ip| view! { <code class="mono">{ip}</code> }.into_any()).unwrap_or_else(|| view! { <span class="muted">"unassigned"</span> }.into_any())}</td>
+                            <td data-label=requested><a href=format!("/admin/requests/{}", r.id)><time datetime=r.requested_at.clone()>{short_time(&r.requested_at)}</time></a></td>
+                            <td data-label=operator>{r.operator.unwrap_or_default()}</td>
+                            <td data-label=asn><code class="mono">"AS"{r.asn}</code></td>
+                            <td data-label=network>{r.network_name}</td>
+                            <td data-label=node><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
+                            <td data-label=status><StatusBadge status=r.status/></td>
+                            <td data-label=ipv6>{match r.assigned_ipv6 {
+                                Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
+                                None => view! { <span class="muted">{t!(i18n, fields.unassigned)}</span> }.into_any(),
+                            }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span class="caption">{format!("{first}–{last} of {}", page.total)}</span>
-            {previous.map(|href| view! { <a class="button secondary small" href=href rel="prev">"Previous"</a> })}
-            {next.map(|href| view! { <a class="button secondary small" href=href rel="next">"Next"</a> })}
+        <nav class="pager" aria-label=move || t_string!(i18n, admin.pages)>
+            <span class="caption">{move || t_string!(i18n, admin.range, first, last, total).to_string()}</span>
+            {previous.map(|href| view! { <a class="button secondary small" href=href rel="prev">{t!(i18n, admin.previous)}</a> })}
+            {next.map(|href| view! { <a class="button secondary small" href=href rel="next">{t!(i18n, admin.next)}</a> })}
         </nav>
     }
 }

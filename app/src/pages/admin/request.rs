@@ -4,34 +4,31 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::requests::{admin_request, AdminDetail, ApproveRequest, RejectRequest, RetryRequest};
-use crate::components::{poll_until_settled, short_time, StatusBadge};
-use crate::error::{refusal_message, AppError};
-use crate::pages::request_detail::RequestCard;
+use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
+use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::pages::request_detail::{RequestCard, Unavailable};
 use crate::viewer::RequireViewer;
 
 /// One request for an admin: the operator, their ASN, the audit trail, and the decisions.
 #[component]
 pub fn AdminRequestPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Title text="Request (admin)"/>
+        <Title text=move || t_string!(i18n, admin.detail_title)/>
         <RequireViewer admin=true>
             <AdminRequest/>
         </RequireViewer>
     }
 }
 
-fn action_error(result: Option<Result<(), AppError>>) -> Option<AnyView> {
-    match result? {
-        Ok(()) => None,
-        Err(AppError::Refused { code, detail, .. }) if code == "invalid_status_transition" => Some(view! {
-            <p class="error" role="alert">{refusal_message(&code)} " Current status: " {detail.unwrap_or_default()}</p>
-        }.into_any()),
-        Err(error) => Some(view! { <p class="error" role="alert">{error.to_string()} " " <code class="mono">{error.code().to_owned()}</code></p> }.into_any()),
-    }
+fn action_error(result: Option<Result<(), AppError>>) -> Option<impl IntoView> {
+    result?.err().map(|error| view! { <ErrorNotice error/> })
 }
 
 #[component]
 fn AdminRequest() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let detail = Resource::new(id, admin_request);
@@ -47,38 +44,38 @@ fn AdminRequest() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <p><a href="/admin/requests">"← Admin queue"</a></p>
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading the request…"</p> }>
+            <p><a class="back-link" href="/admin/requests">{t!(i18n, admin.back)}</a></p>
+            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, request.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Err(error) => view! { <div class="card"><h1>"Request not available"</h1><p class="error" role="alert">{error.to_string()}</p></div> }.into_any(),
+                        Err(error) => view! { <Unavailable error/> }.into_any(),
                         Ok(d) => {
                             let status = d.request.summary.status.clone();
                             view! {
                                 <div class="card actions">
-                                    <h2>"Decision"</h2>
+                                    <h2>{t!(i18n, admin.decision)}</h2>
                                     {(status == "pending").then(|| view! {
                                         <ActionForm action=approve>
                                             <input type="hidden" name="id" value=id()/>
-                                            <button type="submit" class="button">"Approve"</button>
+                                            <button type="submit" class="button">{t!(i18n, admin.approve)}</button>
                                         </ActionForm>
                                         <ActionForm action=reject>
                                             <input type="hidden" name="id" value=id()/>
                                             <div class="field">
-                                                <label for="reject-reason">"Reason for rejecting (shown to the operator)"</label>
+                                                <label for="reject-reason">{t!(i18n, admin.reject_reason)}</label>
                                                 <textarea id="reject-reason" name="reject_reason" rows="2" required=true maxlength="2000"></textarea>
                                             </div>
-                                            <button type="submit" class="button secondary">"Reject"</button>
+                                            <button type="submit" class="button secondary">{t!(i18n, admin.reject)}</button>
                                         </ActionForm>
                                     })}
                                     {(status == "failed").then(|| view! {
                                         <ActionForm action=retry>
                                             <input type="hidden" name="id" value=id()/>
-                                            <button type="submit" class="button">"Retry setting up"</button>
+                                            <button type="submit" class="button">{t!(i18n, admin.retry)}</button>
                                         </ActionForm>
                                     })}
                                     {(!matches!(status.as_str(), "pending" | "failed")).then(|| view! {
-                                        <p class="muted">"Nothing to decide in this status."</p>
+                                        <p class="muted">{t!(i18n, admin.nothing_to_decide)}</p>
                                     })}
                                     {move || action_error(approve.value().get())}
                                     {move || action_error(reject.value().get())}
@@ -97,43 +94,55 @@ fn AdminRequest() -> impl IntoView {
 
 #[component]
 fn AdminFacts(detail: AdminDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let when = move || t_string!(i18n, admin.when);
+    let who = move || t_string!(i18n, admin.who);
+    let what = move || t_string!(i18n, admin.what);
+    let details = move || t_string!(i18n, admin.details);
     let operator = detail.operator;
     view! {
         <RequestCard detail=detail.request/>
         <div class="card">
-            <h2>"Operator"</h2>
+            <h2>{t!(i18n, admin.operator_title)}</h2>
             <dl class="facts">
-                <dt>"Name"</dt><dd>{operator.name}</dd>
-                <dt>"Username"</dt><dd><code class="mono">{operator.username}</code></dd>
-                {operator.email.map(|e| view! { <dt>"E-mail"</dt><dd><a href=format!("mailto:{e}")>{e.clone()}</a></dd> })}
-                {operator.peeringdb_user_id.map(|id| view! { <dt>"PeeringDB user"</dt><dd><code class="mono">{id}</code></dd> })}
-                <dt>"This ASN"</dt><dd>{operator.asn_source.unwrap_or_else(|| "no longer linked to this user".into())}
+                <dt>{t!(i18n, admin.name)}</dt><dd>{operator.name}</dd>
+                <dt>{t!(i18n, admin.username)}</dt><dd><code class="mono">{operator.username}</code></dd>
+                {operator.email.map(|e| view! { <dt>{t!(i18n, admin.email)}</dt><dd><a href=format!("mailto:{e}")>{e.clone()}</a></dd> })}
+                {operator.peeringdb_user_id.map(|id| view! { <dt>{t!(i18n, admin.peeringdb_user)}</dt><dd><code class="mono">{id}</code></dd> })}
+                <dt>{t!(i18n, admin.this_asn)}</dt><dd>{match operator.asn_source {
+                    Some(source) => source.into_any(),
+                    None => t!(i18n, admin.asn_unlinked).into_any(),
+                }}
                     {operator.asn_net_name.map(|n| format!(" · {n}"))}</dd>
-                <dt>"Networks"</dt><dd>{if operator.network_restrictions.is_empty() { "any".to_owned() } else { operator.network_restrictions.join(", ") }}</dd>
+                <dt>{t!(i18n, admin.networks)}</dt><dd>{if operator.network_restrictions.is_empty() {
+                    t!(i18n, admin.any).into_any()
+                } else {
+                    operator.network_restrictions.join(", ").into_any()
+                }}</dd>
             </dl>
         </div>
         {(!detail.same_asn.is_empty()).then(|| view! {
             <div class="card">
-                <h2>"Other requests of this ASN"</h2>
+                <h2>{t!(i18n, admin.same_asn)}</h2>
                 <ul class="plain-list">
                     {detail.same_asn.into_iter().map(|r| view! {
-                        <li><a href=format!("/admin/requests/{}", r.id)>{r.network_name}</a> " " <StatusBadge status=r.status/> " " <span class="caption">{short_time(&r.requested_at)}</span></li>
+                        <li><a href=format!("/admin/requests/{}", r.id)>{r.network_name}</a> " " <StatusBadge status=r.status/> " " <time class="caption" datetime=r.requested_at.clone()>{short_time(&r.requested_at)}</time></li>
                     }).collect_view()}
                 </ul>
             </div>
         })}
         <div class="card">
-            <h2>"Audit trail"</h2>
-            <div class="table-wrap">
+            <h2>{t!(i18n, admin.audit_title)}</h2>
+            <div class="table-wrap" role="region" tabindex="0" aria-label=move || t_string!(i18n, admin.audit_title)>
                 <table class="data-table">
-                    <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
+                    <thead><tr><th scope="col">{when}</th><th scope="col">{who}</th><th scope="col">{what}</th><th scope="col">{details}</th></tr></thead>
                     <tbody>
                         {detail.audit.into_iter().map(|a| view! {
                             <tr>
-                                <td data-label="When">{short_time(&a.at)}</td>
-                                <td data-label="Who">{a.actor}</td>
-                                <td data-label="What"><code class="mono">{a.action}</code></td>
-                                <td data-label="Details">{a.details}</td>
+                                <td data-label=when><time datetime=a.at.clone()>{short_time(&a.at)}</time></td>
+                                <td data-label=who>{a.actor}</td>
+                                <td data-label=what><code class="mono">{a.action}</code></td>
+                                <td data-label=details class="audit-details">{a.details}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -1,0 +1,40 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{t, use_i18n};
+use crate::text::{error_message, status_label};
+
+/// An error from the server in plain words, with its short code for support requests.
+/// A duplicate request links to the existing one; a stale transition names the status
+/// the request has now; a throttled login says how long to wait.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let code = error.code().to_owned();
+    let data_code = code.clone();
+    let message = {
+        let error = error.clone();
+        move || error_message(i18n.get_locale(), &error)
+    };
+    let extra = match error {
+        AppError::Refused { code, detail: Some(existing), .. } if code == "duplicate_active_request" => {
+            Some(view! { " " <a href=format!("/requests/{existing}")>{t!(i18n, onboarding.see_existing)}</a> }.into_any())
+        }
+        AppError::Refused { code, detail: Some(current), .. } if code == "invalid_status_transition" => Some(
+            view! { " " {t!(i18n, admin.current_status)} " " {move || status_label(i18n.get_locale(), &current)} }.into_any(),
+        ),
+        AppError::Refused { retry_after: Some(seconds), .. } => {
+            let minutes = seconds.div_ceil(60);
+            Some(view! { " " {t!(i18n, errors.wait_minutes, minutes)} }.into_any())
+        }
+        AppError::Refused { detail: Some(detail), .. } | AppError::Validation { message: detail } => {
+            Some(view! { " " <span class="detail">"(" {detail} ")"</span> }.into_any())
+        }
+        _ => None,
+    };
+    view! {
+        <p class="error" role="alert" data-code=data_code>
+            {message} {extra} " " <code class="mono">{code}</code>
+        </p>
+    }
+}
