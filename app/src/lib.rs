@@ -4,6 +4,9 @@
 //! `hydrate`). Server functions are thin adapters over the `domain` crate, which is only
 //! linked under `ssr`.
 
+// First, so its `tr!` macro is in scope in every module below.
+#[macro_use]
+mod text;
 pub mod api;
 pub mod branding;
 mod components;
@@ -12,7 +15,6 @@ mod layout;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
-mod text;
 mod viewer;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));

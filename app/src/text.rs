@@ -2,7 +2,22 @@
 //! error codes of the API. Everything else is written with `t!` where it is shown.
 
 use crate::error::AppError;
-use crate::i18n::{td_string, Locale};
+use crate::i18n::{td_string, use_i18n, Locale};
+
+/// A piece of interface text that follows the reader's language, for a view or an
+/// attribute. Every key shares this one closure type, so the browser bundle carries the
+/// code that renders and updates text once instead of once per key.
+pub fn tr(text: fn(Locale) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || text(i18n.get_locale())
+}
+
+/// `tr!(login.title)`: the reactive text of a catalog key (see [`tr`]).
+macro_rules! tr {
+    ($($key:ident).+) => {
+        $crate::text::tr(|locale| $crate::i18n::td_string!(locale, $($key).+))
+    };
+}
 
 /// Plain words for a request status.
 pub fn status_label(locale: Locale, status: &str) -> &'static str {

@@ -6,7 +6,6 @@ use leptos_router::components::Redirect;
 use crate::api::session::{get_viewer, Viewer};
 use crate::components::ErrorNotice;
 use crate::error::AppError;
-use crate::i18n::{t, use_i18n};
 
 /// The viewer resource; `refresh` reloads it after a login or logout.
 #[derive(Clone, Copy)]
@@ -37,17 +36,16 @@ pub fn use_viewer() -> ViewerState {
 /// With `admin`, operators get a "no access" message instead.
 #[component]
 pub fn RequireViewer(#[prop(optional)] admin: bool, children: ChildrenFn) -> impl IntoView {
-    let i18n = use_i18n();
     let state = use_viewer();
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=move || view! { <p class="muted" role="status">{t!(i18n, shell.loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(shell.loading)}</p> }>
             {move || Suspend::new(async move {
                 match state.viewer.await {
                     Ok(Some(viewer)) if admin && !viewer.is_admin => view! {
                         <section class="page">
-                            <h1>{t!(i18n, admin.no_access_title)}</h1>
-                            <p>{t!(i18n, admin.no_access_text)}</p>
+                            <h1>{tr!(admin.no_access_title)}</h1>
+                            <p>{tr!(admin.no_access_text)}</p>
                         </section>
                     }
                     .into_any(),

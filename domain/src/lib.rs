@@ -10,6 +10,7 @@ pub mod correlation;
 pub mod db;
 pub mod entities;
 pub mod identity;
+pub mod metrics;
 pub mod networks;
 pub mod provisioning;
 pub mod requests;

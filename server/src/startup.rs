@@ -12,7 +12,7 @@ use domain::provisioning::preflight::{Provisioning, TokenSource as DomainTokenSo
 use domain::provisioning::{self, lifecycle, ProviderKind as DomainProviderKind, ProviderSettings};
 use domain::routeservers::{RouteServer, RouteServerSettings};
 use domain::{RuntimeSettings, Services};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -53,7 +53,7 @@ pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::R
             DomainProviderKind::SelfHostedController,
             zt.controller_base_url.clone(),
             match &zt.controller_token {
-                Some(TokenSource::Inline(t)) => DomainTokenSource::Inline(t.expose_secret().to_owned()),
+                Some(TokenSource::Inline(t)) => DomainTokenSource::Inline(t.clone()),
                 Some(TokenSource::File(path)) => DomainTokenSource::File(path.clone()),
                 None => DomainTokenSource::Missing,
             },
@@ -63,7 +63,7 @@ pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::R
             zt.central_base_url.clone(),
             zt.central_token
                 .as_ref()
-                .map(|t| DomainTokenSource::Inline(t.expose_secret().to_owned()))
+                .map(|t| DomainTokenSource::Inline(t.clone()))
                 .unwrap_or(DomainTokenSource::Missing),
         ),
     };
@@ -74,7 +74,7 @@ pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::R
         kind,
         ProviderSettings {
             base_url,
-            token: token.read().unwrap_or_default(),
+            token: token.read().unwrap_or_else(|_| SecretString::from(String::new())),
             timeout: Duration::from_secs(settings.worker.request_timeout_seconds.into()),
             transient_retries: settings.worker.transient_retries,
             backoff: Duration::from_millis(settings.worker.retry_backoff_milliseconds.into()),

@@ -18,10 +18,10 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     };
     let extra = match error {
         AppError::Refused { code, detail: Some(existing), .. } if code == "duplicate_active_request" => {
-            Some(view! { " " <a href=format!("/requests/{existing}")>{t!(i18n, onboarding.see_existing)}</a> }.into_any())
+            Some(view! { " " <a href=format!("/requests/{existing}")>{tr!(onboarding.see_existing)}</a> }.into_any())
         }
         AppError::Refused { code, detail: Some(current), .. } if code == "invalid_status_transition" => Some(
-            view! { " " {t!(i18n, admin.current_status)} " " {move || status_label(i18n.get_locale(), &current)} }.into_any(),
+            view! { " " {tr!(admin.current_status)} " " {move || status_label(i18n.get_locale(), &current)} }.into_any(),
         ),
         AppError::Refused { retry_after: Some(seconds), .. } => {
             let minutes = seconds.div_ceil(60);

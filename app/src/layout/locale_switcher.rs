@@ -3,7 +3,7 @@ use leptos_i18n::Locale as _;
 use leptos_router::hooks::use_location;
 
 use crate::components::urlencode;
-use crate::i18n::{t_string, use_i18n, Locale};
+use crate::i18n::{use_i18n, Locale};
 
 /// Flags are drawn here rather than taken from emoji fonts, which some systems lack
 /// (Windows shows letters instead of flags).
@@ -49,8 +49,8 @@ pub fn LocaleSwitcher() -> impl IntoView {
                 }
             }
         >
-            <summary title=move || t_string!(i18n, shell.language)>
-                <span class="visually-hidden">{move || t_string!(i18n, shell.language)} ": "</span>
+            <summary title=tr!(shell.language)>
+                <span class="visually-hidden">{tr!(shell.language)} ": "</span>
                 <span class="flag" aria-hidden="true" inner_html=move || language(i18n.get_locale()).1></span>
                 <span class="locale-name">{move || language(i18n.get_locale()).2}</span>
             </summary>

@@ -5,7 +5,7 @@ use super::locale_switcher::LocaleSwitcher;
 use super::nav::PrimaryNav;
 use super::user_menu::UserMenu;
 use crate::branding::BRAND;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 
 /// Desktop: a 240 px navigation column beside a top bar and the content.
 /// Mobile: a top bar whose menu button slides the navigation over the content.
@@ -30,7 +30,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 }
             }
         >
-            <a class="skip-link" href="#main">{t!(i18n, shell.skip_to_content)}</a>
+            <a class="skip-link" href="#main">{tr!(shell.skip_to_content)}</a>
             <header class="topbar">
                 <button
                     type="button"
@@ -59,9 +59,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                 {children()}
             </main>
             <footer class="footer">
-                <span>{BRAND.name} " · " {t!(i18n, shell.tagline)}</span>
+                <span>{BRAND.name} " · " {tr!(shell.tagline)}</span>
                 <a href=BRAND.footer_url>{BRAND.footer_label}</a>
-                <a href=BRAND.support_url>{t!(i18n, shell.support)}</a>
+                <a href=BRAND.support_url>{tr!(shell.support)}</a>
             </footer>
         </div>
     }

@@ -3,15 +3,13 @@ use leptos_meta::Title;
 
 use crate::api::requests::{my_requests, RequestSummary};
 use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
-use crate::i18n::{t, t_string, use_i18n};
 use crate::viewer::RequireViewer;
 
 /// The operator's requests with their status and address.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, dashboard.title)/>
+        <Title text=tr!(dashboard.title)/>
         <RequireViewer>
             <Dashboard/>
         </RequireViewer>
@@ -24,24 +22,23 @@ fn all_settled(rows: &Vec<RequestSummary>) -> bool {
 
 #[component]
 fn Dashboard() -> impl IntoView {
-    let i18n = use_i18n();
     let requests = Resource::new(|| (), |_| my_requests());
     poll_until_settled(requests, all_settled);
     view! {
         <section class="page">
             <div class="page-header">
-                <h1>{t!(i18n, dashboard.title)}</h1>
-                <a class="button" href="/onboarding">{t!(i18n, dashboard.new)}</a>
+                <h1>{tr!(dashboard.title)}</h1>
+                <a class="button" href="/onboarding">{tr!(dashboard.new)}</a>
             </div>
-            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, dashboard.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(dashboard.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match requests.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(rows) if rows.is_empty() => view! {
                             <div class="card empty-state">
-                                <h2>{t!(i18n, dashboard.empty_title)}</h2>
-                                <p>{t!(i18n, dashboard.empty_text)}</p>
-                                <a class="button" href="/onboarding">{t!(i18n, dashboard.empty_action)}</a>
+                                <h2>{tr!(dashboard.empty_title)}</h2>
+                                <p>{tr!(dashboard.empty_text)}</p>
+                                <a class="button" href="/onboarding">{tr!(dashboard.empty_action)}</a>
                             </div>
                         }
                         .into_any(),
@@ -55,15 +52,14 @@ fn Dashboard() -> impl IntoView {
 
 #[component]
 fn RequestTable(rows: Vec<RequestSummary>) -> impl IntoView {
-    let i18n = use_i18n();
-    let network = move || t_string!(i18n, fields.network);
-    let asn = move || t_string!(i18n, fields.asn);
-    let node = move || t_string!(i18n, fields.node);
-    let status = move || t_string!(i18n, fields.status);
-    let ipv6 = move || t_string!(i18n, fields.ipv6);
-    let requested = move || t_string!(i18n, fields.requested);
+    let network = tr!(fields.network);
+    let asn = tr!(fields.asn);
+    let node = tr!(fields.node);
+    let status = tr!(fields.status);
+    let ipv6 = tr!(fields.ipv6);
+    let requested = tr!(fields.requested);
     view! {
-        <div class="table-wrap card flush" role="region" tabindex="0" aria-label=move || t_string!(i18n, dashboard.title)>
+        <div class="table-wrap card flush" role="region" tabindex="0" aria-label=tr!(dashboard.title)>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -84,7 +80,7 @@ fn RequestTable(rows: Vec<RequestSummary>) -> impl IntoView {
                             <td data-label=status><StatusBadge status=r.status/></td>
                             <td data-label=ipv6>{match r.assigned_ipv6 {
                                 Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
-                                None => view! { <span class="muted">{t!(i18n, fields.unassigned)}</span> }.into_any(),
+                                None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),
                             }}</td>
                             <td data-label=requested><time datetime=r.requested_at.clone()>{short_time(&r.requested_at)}</time></td>
                         </tr>

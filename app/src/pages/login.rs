@@ -8,13 +8,12 @@ use crate::api::networks::list_networks;
 use crate::api::session::{get_login_options, LocalLogin};
 use crate::components::ErrorNotice;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::viewer::use_viewer;
 
 /// Log in with PeeringDB (when configured) or with a local account.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
     let state = use_viewer();
     let options = Resource::new_blocking(|| (), |_| get_login_options());
     let query = use_query_map();
@@ -22,7 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     let redirected_error = move || query.with(|q| q.get("error")).map(|code| AppError::refused(&code));
 
     view! {
-        <Title text=move || t_string!(i18n, login.title)/>
+        <Title text=tr!(login.title)/>
         <Suspense>
             {move || Suspend::new(async move {
                 matches!(state.viewer.await, Ok(Some(_))).then(|| view! { <Redirect path="/onboarding"/> })
@@ -30,24 +29,24 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="page login-page">
             <div class="login-panel card">
-                <h1>{t!(i18n, login.title)}</h1>
-                <p class="lead">{t!(i18n, login.lead)}</p>
+                <h1>{tr!(login.title)}</h1>
+                <p class="lead">{tr!(login.lead)}</p>
                 {move || redirected_error().map(|error| view! { <ErrorNotice error/> })}
-                <Suspense fallback=move || view! { <p class="muted" role="status">{t!(i18n, shell.loading)}</p> }>
+                <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(shell.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match options.await {
                             Ok(options) => view! {
                                 {options.peeringdb.then(|| view! {
                                     <a class="button peeringdb" href="/auth/peeringdb/login" rel="external">
-                                        {t!(i18n, login.with_peeringdb)}
+                                        {tr!(login.with_peeringdb)}
                                     </a>
                                 })}
                                 {(options.peeringdb && options.local).then(|| view! {
-                                    <p class="divider"><span>{t!(i18n, login.or)}</span></p>
+                                    <p class="divider"><span>{tr!(login.or)}</span></p>
                                 })}
                                 {options.local.then(|| view! { <LocalLoginForm/> })}
                                 {(!options.peeringdb && !options.local).then(|| view! {
-                                    <p class="empty">{t!(i18n, login.none_configured)}</p>
+                                    <p class="empty">{tr!(login.none_configured)}</p>
                                 })}
                             }
                             .into_any(),
@@ -75,11 +74,11 @@ fn LocalLoginForm() -> impl IntoView {
     view! {
         <ActionForm action=login>
             <div class="field">
-                <label for="login-username">{t!(i18n, login.username)}</label>
+                <label for="login-username">{tr!(login.username)}</label>
                 <input id="login-username" name="username" type="text" autocomplete="username" required=true maxlength="255"/>
             </div>
             <div class="field">
-                <label for="login-password">{t!(i18n, login.password)}</label>
+                <label for="login-password">{tr!(login.password)}</label>
                 <input id="login-password" name="password" type="password" autocomplete="current-password" required=true maxlength="1024"/>
             </div>
             {error}
@@ -93,17 +92,16 @@ fn LocalLoginForm() -> impl IntoView {
 /// The networks of this exchange, so visitors know what they can join.
 #[component]
 fn ExchangeNetworks() -> impl IntoView {
-    let i18n = use_i18n();
     let overview = Resource::new(|| (), |_| list_networks());
     view! {
         <aside class="card networks-card">
-            <h2>{t!(i18n, login.networks_title)}</h2>
-            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, login.networks_loading)}</p> }>
+            <h2>{tr!(login.networks_title)}</h2>
+            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(login.networks_loading)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(o) if o.networks.is_empty() => view! {
-                            <p class="empty">{t!(i18n, login.networks_empty)}</p>
+                            <p class="empty">{tr!(login.networks_empty)}</p>
                         }
                         .into_any(),
                         Ok(o) => view! {

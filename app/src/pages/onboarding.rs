@@ -6,15 +6,14 @@ use crate::api::requests::{get_onboarding, CreateRequest, Onboarding};
 use crate::api::session::Viewer;
 use crate::branding::BRAND;
 use crate::components::ErrorNotice;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::viewer::RequireViewer;
 
 /// Ask to join an exchange network: ASN, network, node id, notes.
 #[component]
 pub fn OnboardingPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, onboarding.title)/>
+        <Title text=tr!(onboarding.title)/>
         <RequireViewer>
             <OnboardingForm/>
         </RequireViewer>
@@ -29,9 +28,9 @@ fn OnboardingForm() -> impl IntoView {
     let name = viewer.display_name;
     view! {
         <section class="page">
-            <h1>{t!(i18n, onboarding.title)}</h1>
+            <h1>{tr!(onboarding.title)}</h1>
             <p class="lead">{move || t_string!(i18n, onboarding.welcome, name = name.clone()).to_string()}</p>
-            <Suspense fallback=move || view! { <p class="muted" role="status">{t!(i18n, onboarding.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(onboarding.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match context.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -49,13 +48,12 @@ fn OnboardingForm() -> impl IntoView {
 /// Why this person cannot ask for anything yet, and where to get help.
 #[component]
 fn Blocked(reason: String) -> impl IntoView {
-    let i18n = use_i18n();
     let no_asn = reason == "no_eligible_asn";
     view! {
         <div class="card blocked" data-blocked=reason>
-            <h2>{move || if no_asn { t_string!(i18n, onboarding.no_asn_title) } else { t_string!(i18n, onboarding.no_network_title) }}</h2>
-            <p>{move || if no_asn { t_string!(i18n, onboarding.no_asn_text) } else { t_string!(i18n, onboarding.no_network_text) }}</p>
-            <p><a class="button secondary" href=BRAND.support_url>{t!(i18n, onboarding.contact)}</a></p>
+            <h2>{if no_asn { tr!(onboarding.no_asn_title) } else { tr!(onboarding.no_network_title) }}</h2>
+            <p>{if no_asn { tr!(onboarding.no_asn_text) } else { tr!(onboarding.no_network_text) }}</p>
+            <p><a class="button secondary" href=BRAND.support_url>{tr!(onboarding.contact)}</a></p>
         </div>
     }
 }
@@ -69,7 +67,7 @@ fn RequestForm(ctx: Onboarding) -> impl IntoView {
         <div class="card">
             <ActionForm action=create>
                 <div class="field">
-                    <label for="request-asn">{t!(i18n, onboarding.asn)}</label>
+                    <label for="request-asn">{tr!(onboarding.asn)}</label>
                     <select id="request-asn" name="asn" required=true>
                         {ctx.asns.into_iter().map(|a| view! {
                             <option value=a.asn.to_string()>
@@ -79,7 +77,7 @@ fn RequestForm(ctx: Onboarding) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="request-network">{t!(i18n, onboarding.network)}</label>
+                    <label for="request-network">{tr!(onboarding.network)}</label>
                     <select id="request-network" name="zt_network_id" required=true aria-describedby="request-network-help">
                         {ctx.networks.into_iter().map(|n| {
                             let label = format!("{} ({})", n.name, n.id);
@@ -87,11 +85,11 @@ fn RequestForm(ctx: Onboarding) -> impl IntoView {
                         }).collect_view()}
                     </select>
                     {ctx.restricted.then(|| view! {
-                        <p id="request-network-help" class="caption">{t!(i18n, onboarding.restricted)}</p>
+                        <p id="request-network-help" class="caption">{tr!(onboarding.restricted)}</p>
                     })}
                 </div>
                 <div class="field">
-                    <label for="request-node">{t!(i18n, onboarding.node_id)}</label>
+                    <label for="request-node">{tr!(onboarding.node_id)}</label>
                     <input
                         id="request-node"
                         name="node_id"
@@ -105,10 +103,10 @@ fn RequestForm(ctx: Onboarding) -> impl IntoView {
                         placeholder="8056c2e21c"
                         aria-describedby="request-node-help"
                     />
-                    <p id="request-node-help" class="caption">{t!(i18n, onboarding.node_id_help)}</p>
+                    <p id="request-node-help" class="caption">{tr!(onboarding.node_id_help)}</p>
                 </div>
                 <div class="field">
-                    <label for="request-notes">{t!(i18n, onboarding.notes)}</label>
+                    <label for="request-notes">{tr!(onboarding.notes)}</label>
                     <textarea id="request-notes" name="notes" rows="3" maxlength="2000"></textarea>
                 </div>
                 {error}

@@ -4,15 +4,14 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::requests::{my_request, RequestDetail};
 use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::viewer::RequireViewer;
 
 /// One of the operator's requests, refreshed until its status settles.
 #[component]
 pub fn RequestDetailPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, request.title)/>
+        <Title text=tr!(request.title)/>
         <RequireViewer>
             <OperatorRequest/>
         </RequireViewer>
@@ -21,14 +20,13 @@ pub fn RequestDetailPage() -> impl IntoView {
 
 #[component]
 fn OperatorRequest() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let request = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), my_request);
     poll_until_settled(request, |d| d.settled);
     view! {
         <section class="page">
-            <p><a class="back-link" href="/dashboard">{t!(i18n, request.back)}</a></p>
-            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, request.loading)}</p> }>
+            <p><a class="back-link" href="/dashboard">{tr!(request.back)}</a></p>
+            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(request.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match request.await {
                         Err(error) => view! { <Unavailable error/> }.into_any(),
@@ -43,10 +41,9 @@ fn OperatorRequest() -> impl IntoView {
 /// The error state of a request page.
 #[component]
 pub fn Unavailable(error: crate::error::AppError) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="card">
-            <h1>{t!(i18n, request.unavailable)}</h1>
+            <h1>{tr!(request.unavailable)}</h1>
             <ErrorNotice error/>
         </div>
     }
@@ -63,51 +60,51 @@ pub fn RequestCard(detail: RequestDetail) -> impl IntoView {
             <StatusBadge status=s.status.clone()/>
         </div>
         {detail.reject_reason.map(|reason| view! {
-            <div class="card notice"><h2>{t!(i18n, request.rejected_title)}</h2><p>{reason}</p></div>
+            <div class="card notice"><h2>{tr!(request.rejected_title)}</h2><p>{reason}</p></div>
         })}
         {(s.status == "failed").then(|| {
             let last_error = detail.last_error.clone();
             view! {
                 <div class="card notice error-card" role="alert">
-                    <h2>{t!(i18n, request.failed_title)}</h2>
+                    <h2>{tr!(request.failed_title)}</h2>
                     <p>{match last_error {
                         Some(text) => text.into_any(),
-                        None => t!(i18n, request.failed_no_detail).into_any(),
+                        None => tr!(request.failed_no_detail).into_any(),
                     }}</p>
                     {detail.last_error_at.as_ref().map(|at| {
                         let time = short_time(at);
                         view! { <p class="caption">{move || t_string!(i18n, request.failed_at, time = time.clone()).to_string()}</p> }
                     })}
-                    <p class="caption">{t!(i18n, request.failed_next)}</p>
+                    <p class="caption">{tr!(request.failed_next)}</p>
                 </div>
             }
         })}
         <div class="card">
             <dl class="facts">
-                <dt>{t!(i18n, fields.request)}</dt><dd><code class="mono">{s.id.clone()}</code></dd>
-                <dt>{t!(i18n, fields.network)}</dt><dd>{s.network_name.clone()} " " <code class="mono">{s.zt_network_id.clone()}</code></dd>
-                <dt>{t!(i18n, fields.asn)}</dt><dd><code class="mono">"AS"{s.asn}</code></dd>
-                <dt>{t!(i18n, fields.node)}</dt><dd><code class="mono">{s.node_id.clone().unwrap_or_else(|| "—".into())}</code></dd>
-                <dt>{t!(i18n, fields.ipv6_address)}</dt><dd>{match s.assigned_ipv6.clone() {
+                <dt>{tr!(fields.request)}</dt><dd><code class="mono">{s.id.clone()}</code></dd>
+                <dt>{tr!(fields.network)}</dt><dd>{s.network_name.clone()} " " <code class="mono">{s.zt_network_id.clone()}</code></dd>
+                <dt>{tr!(fields.asn)}</dt><dd><code class="mono">"AS"{s.asn}</code></dd>
+                <dt>{tr!(fields.node)}</dt><dd><code class="mono">{s.node_id.clone().unwrap_or_else(|| "—".into())}</code></dd>
+                <dt>{tr!(fields.ipv6_address)}</dt><dd>{match s.assigned_ipv6.clone() {
                     Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
-                    None => view! { <span class="muted">{t!(i18n, fields.unassigned)}</span> }.into_any(),
+                    None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),
                 }}</dd>
-                <dt>{t!(i18n, fields.requested)}</dt><dd><time datetime=s.requested_at.clone()>{short_time(&s.requested_at)}</time></dd>
-                {detail.notes.map(|n| view! { <dt>{t!(i18n, fields.notes)}</dt><dd>{n}</dd> })}
+                <dt>{tr!(fields.requested)}</dt><dd><time datetime=s.requested_at.clone()>{short_time(&s.requested_at)}</time></dd>
+                {detail.notes.map(|n| view! { <dt>{tr!(fields.notes)}</dt><dd>{n}</dd> })}
             </dl>
         </div>
         {detail.membership.map(|m| view! {
             <div class="card">
-                <h2>{t!(i18n, request.membership)}</h2>
+                <h2>{tr!(request.membership)}</h2>
                 <dl class="facts">
-                    <dt>{t!(i18n, fields.member)}</dt><dd><code class="mono">{m.member_id}</code></dd>
-                    <dt>{t!(i18n, fields.authorized)}</dt><dd>{move || if m.is_authorized { t_string!(i18n, fields.yes) } else { t_string!(i18n, fields.no) }}</dd>
-                    <dt>{t!(i18n, fields.addresses)}</dt><dd>{m.assigned_ips.into_iter().map(|ip| view! { <code class="mono">{ip}</code> " " }).collect_view()}</dd>
+                    <dt>{tr!(fields.member)}</dt><dd><code class="mono">{m.member_id}</code></dd>
+                    <dt>{tr!(fields.authorized)}</dt><dd>{if m.is_authorized { tr!(fields.yes) } else { tr!(fields.no) }}</dd>
+                    <dt>{tr!(fields.addresses)}</dt><dd>{m.assigned_ips.into_iter().map(|ip| view! { <code class="mono">{ip}</code> " " }).collect_view()}</dd>
                 </dl>
             </div>
         })}
         <div class="card">
-            <h2>{t!(i18n, request.history)}</h2>
+            <h2>{tr!(request.history)}</h2>
             <ol class="timeline">
                 {detail.timeline.into_iter().map(|t| view! {
                     <li>

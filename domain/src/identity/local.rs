@@ -77,6 +77,12 @@ fn truncate(s: &str, max: usize) -> String {
 
 #[tracing::instrument(skip_all, fields(client = attempt.client_addr))]
 pub async fn login(services: &Services, attempt: LoginAttempt<'_>) -> Result<LoggedIn, LoginError> {
+    let result = login_inner(services, attempt).await;
+    crate::metrics::auth_attempt("local", result.as_ref().map_or_else(LoginError::code, |_| "success"));
+    result
+}
+
+async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<LoggedIn, LoginError> {
     let key = normalize_username(attempt.username);
     let client = attempt.client_addr;
     if !services.identity.local_auth_enabled {

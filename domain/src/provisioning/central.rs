@@ -78,7 +78,7 @@ impl ZeroTierProvider for Central {
         Ok(false)
     }
 
-    fn set_token(&self, token: String) {
+    fn set_token(&self, token: secrecy::SecretString) {
         self.http.set_token(token);
     }
 }

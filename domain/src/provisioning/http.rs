@@ -6,6 +6,7 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use super::{ProviderError, ProviderErrorKind, ProviderSettings};
@@ -25,7 +26,7 @@ pub(super) enum AuthStyle {
 pub(super) struct Http {
     client: reqwest::Client,
     base: String,
-    token: RwLock<String>,
+    token: RwLock<SecretString>,
     auth: AuthStyle,
     retries: u32,
     backoff: Duration,
@@ -68,11 +69,18 @@ impl Http {
         })
     }
 
+    fn service(&self) -> &'static str {
+        match self.auth {
+            AuthStyle::ZeroTierOne => "zerotier_controller",
+            AuthStyle::Central => "zerotier_central",
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/{}", self.base, path.trim_start_matches('/'))
     }
 
-    pub fn set_token(&self, token: String) {
+    pub fn set_token(&self, token: SecretString) {
         *self.token.write().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
@@ -107,6 +115,7 @@ impl Http {
     ) -> Result<(StatusCode, Value), (ProviderError, Option<Duration>)> {
         let fail = |kind, detail: String| ProviderError::new(kind, operation, url, detail);
         let token = self.token.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let token = token.expose_secret();
         if token.is_empty() {
             return Err((fail(ProviderErrorKind::Configuration, "no API token is configured".into()), None));
         }
@@ -116,7 +125,7 @@ impl Http {
             AuthStyle::Central => request.header(reqwest::header::AUTHORIZATION, format!("token {token}")),
         };
         if let Some(request_id) = crate::correlation::current() {
-            request = request.header("x-request-id", request_id);
+            request = request.header(crate::correlation::HEADER, request_id);
         }
         if let Some(body) = body {
             request = request.json(body);
@@ -132,6 +141,7 @@ impl Http {
             (fail(ProviderErrorKind::Transient, detail), None)
         })?;
         let status = response.status();
+        crate::correlation::record_upstream(self.service(), operation, status.as_u16(), response.headers());
         if status.is_success() {
             let bytes = response
                 .bytes()

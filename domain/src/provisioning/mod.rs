@@ -66,14 +66,14 @@ pub trait ZeroTierProvider: Send + Sync + std::fmt::Debug {
     async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError>;
 
     /// Uses a new API token from now on.
-    fn set_token(&self, token: String);
+    fn set_token(&self, token: secrecy::SecretString);
 }
 
 /// How provider calls behave.
 #[derive(Debug, Clone)]
 pub struct ProviderSettings {
     pub base_url: Url,
-    pub token: String,
+    pub token: secrecy::SecretString,
     /// Per HTTP call.
     pub timeout: Duration,
     /// Retries of a transient failure within one call.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
+use secrecy::SecretString;
 use tokio::sync::Notify;
 
 use super::{ControllerNetworkSpec, ProviderError, ProviderErrorKind, ZeroTierProvider};
@@ -15,20 +16,20 @@ use crate::types::ControllerAddress;
 /// Where the controller's API token comes from.
 #[derive(Debug, Clone)]
 pub enum TokenSource {
-    Inline(String),
+    Inline(SecretString),
     /// Re-read on `token-reload` (and when its contents change).
     File(PathBuf),
     Missing,
 }
 
 impl TokenSource {
-    pub fn read(&self) -> Result<String, String> {
+    pub fn read(&self) -> Result<SecretString, String> {
         match self {
             Self::Inline(token) => Ok(token.clone()),
             Self::File(path) => std::fs::read_to_string(path)
                 .map(|t| t.trim().to_owned())
                 .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))
-                .and_then(|t| if t.is_empty() { Err(format!("the token file {} is empty", path.display())) } else { Ok(t) }),
+                .and_then(|t| if t.is_empty() { Err(format!("the token file {} is empty", path.display())) } else { Ok(SecretString::from(t)) }),
             Self::Missing => Err("no controller API token is configured (ZT_CONTROLLER_AUTH_TOKEN or ZT_CONTROLLER_AUTH_TOKEN_FILE)".into()),
         }
     }
@@ -152,4 +153,33 @@ pub fn resolve_networks(
     controller: Option<&ControllerAddress>,
 ) -> Result<Vec<ConfiguredNetwork>, crate::types::InvalidValue> {
     configured.iter().map(|n| n.resolve(controller)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Provisioning, TokenSource};
+    use crate::provisioning::{provider, ProviderKind, ProviderSettings};
+
+    #[test]
+    fn tokens_never_appear_in_debug_output() {
+        for kind in [ProviderKind::SelfHostedController, ProviderKind::Central] {
+            let settings = ProviderSettings {
+                base_url: "http://127.0.0.1:9993".parse().unwrap(),
+                token: "s3cret-token-value".to_owned().into(),
+                timeout: Duration::from_secs(1),
+                transient_retries: 0,
+                backoff: Duration::from_millis(1),
+            };
+            let printed_settings = format!("{settings:?}");
+            let provisioning = Provisioning::new(
+                Some(provider(kind, settings).unwrap()),
+                TokenSource::Inline("s3cret-token-value".to_owned().into()),
+            );
+            let printed = format!("{printed_settings} {provisioning:?}");
+            assert!(!printed.contains("s3cret"), "{printed}");
+            assert!(printed.contains("REDACTED"), "{printed}");
+        }
+    }
 }

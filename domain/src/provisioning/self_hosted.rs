@@ -127,7 +127,7 @@ impl ZeroTierProvider for SelfHostedController {
         Ok(true)
     }
 
-    fn set_token(&self, token: String) {
+    fn set_token(&self, token: secrecy::SecretString) {
         self.http.set_token(token);
     }
 }

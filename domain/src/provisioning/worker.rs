@@ -263,13 +263,23 @@ impl Worker {
             match finished {
                 Ok(outcome) => {
                     match &result {
-                        Ok(()) => tracing::info!("request is active"),
-                        Err(error) => tracing::warn!(%error, "request failed"),
+                        Ok(()) => {
+                            tracing::info!("request is active");
+                            crate::metrics::provisioning_attempt("active");
+                            if let Some(approved) = request.decided_at {
+                                crate::metrics::approve_to_active(Utc::now() - approved);
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "request failed");
+                            crate::metrics::provisioning_attempt("failed");
+                        }
                     }
                     Ok(outcome)
                 }
                 Err(TransitionError::LeaseLost | TransitionError::Conflict { .. } | TransitionError::NotFound) => {
                     tracing::warn!("another worker owns this request now; leaving it");
+                    crate::metrics::provisioning_attempt("lease_lost");
                     Ok(Outcome::LeaseLost(id))
                 }
                 Err(TransitionError::Database(e)) => Err(e),

@@ -124,3 +124,21 @@ pub async fn admin_detail<C: ConnectionTrait>(
     let events = audit::for_target(conn, "join_request", &id.to_string()).await?;
     Ok(Some((record, events)))
 }
+
+/// How many requests are in each status (every status listed, zeros included); one
+/// grouped query on the status index.
+pub async fn count_by_status<C: ConnectionTrait>(conn: &C) -> Result<Vec<(RequestStatus, u64)>, DbErr> {
+    let rows: Vec<(String, i64)> = join_request::Entity::find()
+        .select_only()
+        .column(join_request::Column::Status)
+        .column_as(join_request::Column::Id.count(), "count")
+        .group_by(join_request::Column::Status)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let counts: HashMap<String, i64> = rows.into_iter().collect();
+    Ok(RequestStatus::ALL
+        .into_iter()
+        .map(|status| (status, counts.get(status.as_str()).copied().unwrap_or(0).max(0) as u64))
+        .collect())
+}

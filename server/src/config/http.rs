@@ -1,5 +1,6 @@
 use std::net::SocketAddr;
 
+use secrecy::SecretString;
 use url::Url;
 
 use super::{AppEnv, EnvSource};
@@ -16,6 +17,11 @@ pub struct HttpConfig {
     pub site_root: Option<String>,
     /// `PUBLIC_BASE_URL` was not set: it follows the address actually listened on.
     pub public_base_url_derived: bool,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for. Unset: open in
+    /// development, closed in production.
+    pub metrics_token: Option<SecretString>,
+    /// `Strict-Transport-Security` on every answer (production).
+    pub hsts: bool,
 }
 
 impl HttpConfig {
@@ -38,12 +44,19 @@ impl HttpConfig {
                 Url::parse(&default_base).unwrap_or_else(|_| Url::parse("http://127.0.0.1:3000").expect("static URL"))
             }
         };
+        if let Some(token) = env.get("METRICS_TOKEN") {
+            if token.len() < 16 {
+                env.issue("METRICS_TOKEN", "must be at least 16 characters");
+            }
+        }
         Self {
             listen,
             public_origin: public_base_url.origin().ascii_serialization(),
             public_base_url,
             site_root: env.get("LEPTOS_SITE_ROOT"),
             public_base_url_derived: !env.is_set("PUBLIC_BASE_URL"),
+            metrics_token: env.secret("METRICS_TOKEN"),
+            hsts: app_env.is_production(),
         }
     }
 

@@ -157,3 +157,34 @@ fn an_explicit_runtime_config_path_is_required_to_exist() {
     let config = AppConfig::from_map(vars(&[("ZTIX_RUNTIME_CONFIG_PATH", "/etc/zt-ix/runtime.toml")])).unwrap();
     assert!(!config.runtime_config_optional);
 }
+
+#[test]
+fn debug_output_never_shows_a_secret() {
+    let secrets = [
+        ("APP_SECRET_KEY", "s3cret-app-key-0123456789abcdef-xyz"),
+        ("ZT_CONTROLLER_AUTH_TOKEN", "s3cret-controller-token"),
+        ("ZT_CENTRAL_API_TOKEN", "s3cret-central-token"),
+        ("PEERINGDB_CLIENT_ID", "client"),
+        ("PEERINGDB_CLIENT_SECRET", "s3cret-peeringdb-secret"),
+        ("PEERINGDB_REDIRECT_URI", "https://ix.example.net/auth/callback"),
+        ("METRICS_TOKEN", "s3cret-metrics-token-long"),
+        ("DATABASE_URL", "postgres://ztix:s3cret-db-password@db/ztix"),
+    ];
+    let config = AppConfig::from_map(vars(&secrets)).unwrap();
+    let printed = format!("{config:?}");
+    assert!(printed.contains("REDACTED"), "{printed}");
+    for (variable, value) in secrets.iter().filter(|(_, v)| v.contains("s3cret")) {
+        assert!(!printed.contains(value), "{variable} appears in Debug output");
+    }
+    assert!(!printed.contains("s3cret"), "{printed}");
+}
+
+#[test]
+fn metrics_token_must_not_be_guessable() {
+    assert!(names(&[("METRICS_TOKEN", "short")]).contains(&"METRICS_TOKEN"));
+    let config = AppConfig::from_map(vars(&[("METRICS_TOKEN", "a-long-enough-metrics-token")])).unwrap();
+    assert!(config.http.metrics_token.is_some());
+    let production = AppConfig::from_map(vars(PROD_OK)).unwrap();
+    assert!(production.http.hsts, "production sends Strict-Transport-Security");
+    assert!(!AppConfig::from_map(HashMap::new()).unwrap().http.hsts);
+}

@@ -4,14 +4,17 @@
 mod brand;
 pub mod csrf;
 pub mod health;
+pub mod metrics;
+mod page_guard;
 mod peeringdb_redirect;
 mod request_id;
+pub mod security;
 pub mod site;
 
 use std::sync::Arc;
 
 use app::{shell, App};
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::middleware;
 use axum::routing::get;
 use axum::Router;
@@ -41,25 +44,39 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services = state.services.clone();
-    let context = move || provide_context(services.clone());
+    let context = move || {
+        provide_context(services.clone());
+        security::provide_request_nonce();
+    };
     let options = state.leptos_options.clone();
+    // Installed before the first request, so nothing recorded is lost.
+    metrics::handle();
 
     let public_origin = state.config.http.public_origin.clone();
+    let security_headers = security::SecurityHeaders { hsts: state.config.http.hsts };
 
     let site = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/metrics", get(metrics::render))
         .route("/auth/peeringdb/login", get(peeringdb_redirect::login))
         .route("/brand/logo.svg", get(brand::logo))
         .route("/locale/{code}", get(brand::switch))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        // Timed by route template; files and unknown paths are not routes.
+        .route_layer(middleware::from_fn(metrics::track))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), page_guard::guard))
         .with_state(state)
+        .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn_with_state(public_origin, csrf::protect))
+        .layer(middleware::from_fn(security::timeout))
         // Pages and API answers are compressed on the fly (a middle level: cheap on the
         // CPU, most of the gain); the bundle is served from its precompressed files.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)));
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(middleware::from_fn_with_state(security_headers, security::headers));
 
     request_id::layer(site)
 }

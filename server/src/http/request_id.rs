@@ -32,6 +32,15 @@ async fn drop_unacceptable_ids(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Runs the request as a correlation scope, so calls it makes upstream (PeeringDB,
+/// ZeroTier) carry the same id.
+async fn correlate(request: Request, next: Next) -> Response {
+    match request.headers().get(&HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned) {
+        Some(id) => domain::correlation::scope(id, next.run(request)).await,
+        None => next.run(request).await,
+    }
+}
+
 fn span_for(request: &http::Request<Body>) -> Span {
     let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
     // The path only: query strings can carry OAuth codes and state.
@@ -49,7 +58,8 @@ pub fn layer(router: Router) -> Router {
                     .make_span_with(span_for)
                     .on_response(DefaultOnResponse::new().level(Level::INFO)),
             )
-            .layer(PropagateRequestIdLayer::new(HEADER)),
+            .layer(PropagateRequestIdLayer::new(HEADER))
+            .layer(middleware::from_fn(correlate)),
     )
 }
 

@@ -16,5 +16,6 @@ mod provisioning;
 mod provisioning_durability;
 mod request_id;
 mod route_servers;
+mod security;
 mod requests;
 mod site;

@@ -119,6 +119,15 @@ async fn approval_provisions_the_member_with_its_deterministic_address() {
             actions,
             ["join_request.created", "join_request.approved", "join_request.provisioning_started", "route_servers.skipped", "join_request.activated"]
         );
+
+        // The controller saw which join request its calls were for.
+        assert!(sim.request_ids().contains(&format!("ztix-request-{id}")), "{:?}", sim.request_ids());
+        // Provisioning shows in the metrics.
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        assert!(metrics.contains("ztix_provisioning_attempts_total{outcome=\"active\"}"), "{metrics}");
+        assert!(metrics.contains("ztix_approve_to_active_seconds_bucket{le=\""), "{metrics}");
+        assert!(metrics.contains("ztix_join_requests{status=\"active\"}"), "{metrics}");
+        assert!(metrics.contains("ztix_controller_preflight_ok "), "{metrics}");
     })
     .await;
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::helpers::{app_test, error_code, TestApp};
 
 pub const NET: &str = "8056c2e21c000001";
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// An operator with AS64500 and AS64501, logged in.
 pub async fn operator(app: &TestApp, name: &str) -> String {

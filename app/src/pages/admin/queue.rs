@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::networks::list_networks;
 use crate::api::requests::{admin_requests, AdminPage};
 use crate::components::{short_time, urlencode, ErrorNotice, StatusBadge};
-use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::text::status_label;
 use crate::viewer::RequireViewer;
 
@@ -24,9 +24,8 @@ const AGES: [(&str, Label); 4] = [
 /// and the pages plain links, so the queue works before (and without) hydration.
 #[component]
 pub fn AdminQueuePage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, admin.queue_title)/>
+        <Title text=tr!(admin.queue_title)/>
         <RequireViewer admin=true>
             <Queue/>
         </RequireViewer>
@@ -48,25 +47,25 @@ fn Queue() -> impl IntoView {
     let selected = move |name: &'static str, value: &str| param(name).as_deref().unwrap_or("") == value;
     view! {
         <section class="page">
-            <h1>{t!(i18n, admin.queue_title)}</h1>
+            <h1>{tr!(admin.queue_title)}</h1>
             <form class="filters card" method="get" action="/admin/requests">
                 <div class="field">
-                    <label for="filter-status">{t!(i18n, admin.filter_status)}</label>
+                    <label for="filter-status">{tr!(admin.filter_status)}</label>
                     <select id="filter-status" name="status">
-                        <option value="" selected=move || selected("status", "")>{t!(i18n, admin.any_status)}</option>
+                        <option value="" selected=move || selected("status", "")>{tr!(admin.any_status)}</option>
                         {STATUSES.iter().map(|v| view! {
                             <option value=*v selected=move || selected("status", v)>{move || status_label(i18n.get_locale(), v)}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-asn">{t!(i18n, admin.filter_asn)}</label>
+                    <label for="filter-asn">{tr!(admin.filter_asn)}</label>
                     <input id="filter-asn" name="asn" class="mono" dir="ltr" inputmode="numeric" placeholder="64500" value=move || param("asn").unwrap_or_default()/>
                 </div>
                 <div class="field">
-                    <label for="filter-network">{t!(i18n, admin.filter_network)}</label>
+                    <label for="filter-network">{tr!(admin.filter_network)}</label>
                     <select id="filter-network" name="zt_network_id">
-                        <option value="">{t!(i18n, admin.any_network)}</option>
+                        <option value="">{tr!(admin.any_network)}</option>
                         <Suspense>
                             {move || Suspend::new(async move {
                                 networks.await.map(|o| o.networks.into_iter().map(|n| {
@@ -78,7 +77,7 @@ fn Queue() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-age">{t!(i18n, admin.filter_age)}</label>
+                    <label for="filter-age">{tr!(admin.filter_age)}</label>
                     <select id="filter-age" name="min_age_minutes">
                         {AGES.iter().map(|(v, label)| {
                             let label = *label;
@@ -86,13 +85,13 @@ fn Queue() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button secondary">{t!(i18n, admin.filter)}</button>
+                <button type="submit" class="button secondary">{tr!(admin.filter)}</button>
             </form>
-            <Transition fallback=move || view! { <p class="muted" role="status">{t!(i18n, admin.loading)}</p> }>
+            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(admin.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(p) if p.rows.is_empty() => view! { <div class="card empty-state"><p>{t!(i18n, admin.no_match)}</p></div> }.into_any(),
+                        Ok(p) if p.rows.is_empty() => view! { <div class="card empty-state"><p>{tr!(admin.no_match)}</p></div> }.into_any(),
                         Ok(p) => view! { <QueueTable page=p query=query.get_untracked()/> }.into_any(),
                     }
                 })}
@@ -116,20 +115,20 @@ fn page_link(query: &leptos_router::params::ParamsMap, offset: u64) -> String {
 #[component]
 fn QueueTable(page: AdminPage, query: leptos_router::params::ParamsMap) -> impl IntoView {
     let i18n = use_i18n();
-    let requested = move || t_string!(i18n, fields.requested);
-    let operator = move || t_string!(i18n, fields.operator);
-    let asn = move || t_string!(i18n, fields.asn);
-    let network = move || t_string!(i18n, fields.network);
-    let node = move || t_string!(i18n, fields.node);
-    let status = move || t_string!(i18n, fields.status);
-    let ipv6 = move || t_string!(i18n, fields.ipv6);
+    let requested = tr!(fields.requested);
+    let operator = tr!(fields.operator);
+    let asn = tr!(fields.asn);
+    let network = tr!(fields.network);
+    let node = tr!(fields.node);
+    let status = tr!(fields.status);
+    let ipv6 = tr!(fields.ipv6);
     let total = page.total;
     let first = page.offset + 1;
     let last = page.offset + page.rows.len() as u64;
     let previous = (page.offset > 0).then(|| page_link(&query, page.offset.saturating_sub(page.limit)));
     let next = page.next_offset.map(|o| page_link(&query, o));
     view! {
-        <div class="table-wrap card flush" role="region" tabindex="0" aria-label=move || t_string!(i18n, admin.queue_title)>
+        <div class="table-wrap card flush" role="region" tabindex="0" aria-label=tr!(admin.queue_title)>
             <table class="data-table">
                 <thead>
                     <tr>
@@ -153,17 +152,17 @@ fn QueueTable(page: AdminPage, query: leptos_router::params::ParamsMap) -> impl 
                             <td data-label=status><StatusBadge status=r.status/></td>
                             <td data-label=ipv6>{match r.assigned_ipv6 {
                                 Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
-                                None => view! { <span class="muted">{t!(i18n, fields.unassigned)}</span> }.into_any(),
+                                None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),
                             }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label=move || t_string!(i18n, admin.pages)>
+        <nav class="pager" aria-label=tr!(admin.pages)>
             <span class="caption">{move || t_string!(i18n, admin.range, first, last, total).to_string()}</span>
-            {previous.map(|href| view! { <a class="button secondary small" href=href rel="prev">{t!(i18n, admin.previous)}</a> })}
-            {next.map(|href| view! { <a class="button secondary small" href=href rel="next">{t!(i18n, admin.next)}</a> })}
+            {previous.map(|href| view! { <a class="button secondary small" href=href rel="prev">{tr!(admin.previous)}</a> })}
+            {next.map(|href| view! { <a class="button secondary small" href=href rel="next">{tr!(admin.next)}</a> })}
         </nav>
     }
 }

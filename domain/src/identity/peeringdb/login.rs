@@ -155,6 +155,7 @@ async fn refused(services: &Services, callback: &Callback, error: &LoginError) {
 #[tracing::instrument(skip_all)]
 pub async fn complete(services: &Services, callback: Callback) -> Result<LoggedIn, LoginError> {
     let result = complete_inner(services, &callback).await;
+    crate::metrics::auth_attempt("peeringdb", result.as_ref().map_or_else(LoginError::code, |_| "success"));
     if let Err(error) = &result {
         refused(services, &callback, error).await;
     }
@@ -209,7 +210,7 @@ async fn exchange_and_verify(pdb: &PeeringDb, code: &str, nonce: &str, verifier:
     let tokens = client
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
-        .request_async(&pdb.http)
+        .request_async(&pdb.client())
         .await
         .map_err(|e| upstream("token_endpoint", describe(&e)))?;
     let id_token = tokens.id_token().ok_or_else(|| upstream("missing_id_token", "the token response has no id_token"))?;
@@ -273,7 +274,7 @@ fn describe(error: &dyn std::error::Error) -> String {
 
 async fn fetch_profile(pdb: &PeeringDb, access_token: &str) -> Result<Profile, LoginError> {
     let response = pdb
-        .http
+        .client()
         .get(pdb.settings().profile_url.clone())
         .bearer_auth(access_token)
         .header(reqwest::header::ACCEPT, "application/json")
@@ -281,6 +282,7 @@ async fn fetch_profile(pdb: &PeeringDb, access_token: &str) -> Result<Profile, L
         .await
         .map_err(|e| upstream("profile_endpoint", describe(&e)))?;
     let status = response.status();
+    crate::correlation::record_upstream("peeringdb", "profile", status.as_u16(), response.headers());
     if !status.is_success() {
         return Err(upstream("profile_endpoint", format!("the profile endpoint answered {status}")));
     }

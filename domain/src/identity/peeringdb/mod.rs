@@ -69,6 +69,12 @@ impl PeeringDb {
         &self.settings
     }
 
+    /// The client for `openidconnect`: every call carries our correlation id, and the
+    /// provider's own id is logged with the answer.
+    pub(crate) fn client(&self) -> Correlated {
+        Correlated(self.http.clone())
+    }
+
     /// The signing keys, from cache unless stale or `refresh` is asked for (a token
     /// signed with a key we do not know yet: the provider may have rotated its keys).
     async fn signing_keys(&self, refresh: bool) -> Result<CoreJsonWebKeySet, String> {
@@ -80,7 +86,7 @@ impl PeeringDb {
             }
         }
         let url = JsonWebKeySetUrl::from_url(self.settings.jwks_url.clone());
-        let keys = CoreJsonWebKeySet::fetch_async(&url, &self.http).await.map_err(|e| {
+        let keys = CoreJsonWebKeySet::fetch_async(&url, &self.client()).await.map_err(|e| {
             let mut message = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(cause) = source {
@@ -91,5 +97,40 @@ impl PeeringDb {
         })?;
         *self.jwks.write().await = Some((keys.clone(), Instant::now()));
         Ok(keys)
+    }
+}
+
+/// An HTTP client that sends `x-request-id` and logs the upstream's id (see
+/// [`crate::correlation`]).
+pub(crate) struct Correlated(pub(crate) reqwest::Client);
+
+impl Correlated {
+    /// A request to `url`, already carrying the correlation id.
+    pub(crate) fn get(&self, url: Url) -> reqwest::RequestBuilder {
+        let request = self.0.get(url);
+        match crate::correlation::current() {
+            Some(id) => request.header(crate::correlation::HEADER, id),
+            None => request,
+        }
+    }
+}
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Correlated {
+    type Error = <reqwest::Client as openidconnect::AsyncHttpClient<'c>>::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<openidconnect::HttpResponse, Self::Error>> + Send + Sync + 'c>,
+    >;
+
+    fn call(&'c self, mut request: openidconnect::HttpRequest) -> Self::Future {
+        if let Some(value) = crate::correlation::current().and_then(|id| openidconnect::http::HeaderValue::from_str(&id).ok()) {
+            request.headers_mut().insert(crate::correlation::HEADER, value);
+        }
+        let operation = request.uri().path().to_owned();
+        let call = self.0.call(request);
+        Box::pin(async move {
+            let response = call.await?;
+            crate::correlation::record_upstream("peeringdb", &operation, response.status().as_u16(), response.headers());
+            Ok(response)
+        })
     }
 }

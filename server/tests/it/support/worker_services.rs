@@ -15,7 +15,7 @@ pub async fn worker_services(database_url: &str, controller_url: &str, token: &s
         ProviderKind::SelfHostedController,
         ProviderSettings {
             base_url: controller_url.parse().expect("controller URL"),
-            token: token.into(),
+            token: token.to_owned().into(),
             timeout: Duration::from_secs(5),
             transient_retries: 2,
             backoff: Duration::from_millis(20),
@@ -28,5 +28,5 @@ pub async fn worker_services(database_url: &str, controller_url: &str, token: &s
         secure_cookies: false,
         peeringdb: None,
     };
-    Services::new(db, settings, identity).with_provisioning(Provisioning::new(Some(provider), TokenSource::Inline(token.into())))
+    Services::new(db, settings, identity).with_provisioning(Provisioning::new(Some(provider), TokenSource::Inline(token.to_owned().into())))
 }

@@ -46,6 +46,8 @@ struct Controller {
     in_flight: HashMap<String, usize>,
     max_in_flight_per_member: usize,
     calls: usize,
+    /// The `x-request-id` of every call that sent one.
+    request_ids: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -206,6 +208,11 @@ impl ControllerSim {
     pub fn calls(&self) -> usize {
         self.state.lock().unwrap().calls
     }
+
+    /// The `x-request-id` headers received, in order.
+    pub fn request_ids(&self) -> Vec<String> {
+        self.state.lock().unwrap().request_ids.clone()
+    }
 }
 
 type Shared = State<Arc<Mutex<Controller>>>;
@@ -215,6 +222,9 @@ async fn gate(state: &Arc<Mutex<Controller>>, headers: &HeaderMap, query: &HashM
     let fault = {
         let mut s = state.lock().unwrap();
         s.calls += 1;
+        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+            s.request_ids.push(id.to_owned());
+        }
         s.fault
     };
     match fault {
