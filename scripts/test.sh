@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
-# tests on SQLite and PostgreSQL, then the browser tests.
+# tests on SQLite and PostgreSQL, the browser tests, the API fuzzer and the dependency
+# checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_rust_tools
@@ -22,5 +23,11 @@ cargo test --workspace --exclude frontend --no-fail-fast
 
 say "browser tests (Chromium)"
 (cd end2end && CI=1 ZTIX_BIN="$TARGET/debug/zt-ix" LEPTOS_SITE_ROOT="$REPO/target/site" npx playwright test)
+
+say "API fuzzing (schemathesis)"
+"$REPO/scripts/api-fuzz.sh" "${ZTIX_API_FUZZ_EXAMPLES:-25}"
+
+say "dependency checks (cargo-deny)"
+"$REPO/scripts/deny.sh"
 
 say "all tests passed in $(( $(date +%s) - started ))s"

@@ -15,6 +15,9 @@ use crate::workflow::RequestStatus;
 /// The most rows one admin page may hold.
 pub const MAX_PAGE_SIZE: u64 = 1000;
 
+/// The largest offset a database accepts (a signed 64-bit integer).
+pub const MAX_OFFSET: u64 = i64::MAX as u64;
+
 /// A request with its IPv6 assignment and ZeroTier membership, once they exist.
 #[derive(Debug, Clone)]
 pub struct RequestRecord {
@@ -109,6 +112,8 @@ pub async fn admin_list<C: ConnectionTrait>(conn: &C, filters: &AdminFilters, li
     }
     let total = select.clone().count(conn).await?;
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
+    // Past the end of any table, and past what the database can take.
+    let offset = offset.min(MAX_OFFSET - MAX_PAGE_SIZE);
     let rows = newest_first(select).offset(offset).limit(limit).all(conn).await?;
     let end = offset + rows.len() as u64;
     Ok(AdminPage { total, records: attach(conn, rows).await?, next_offset: (end < total).then_some(end) })

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use domain::requests::{self, AdminFilters, MAX_PAGE_SIZE};
+use domain::requests::{self, AdminFilters, MAX_OFFSET, MAX_PAGE_SIZE};
 use domain::types::{Asn, NetworkId};
 use domain::workflow::RequestStatus;
 use serde::Serialize;
@@ -77,6 +77,9 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminFilters, FiltersView),
         return Err(invalid("limit", format!("limit must be between 1 and {MAX_PAGE_SIZE}")));
     }
     let offset = number::<u64>(query, "offset")?.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        return Err(invalid("offset", format!("offset must be at most {MAX_OFFSET}")));
+    }
     let filters = AdminFilters { status, asn, zt_network_id: zt_network_id.clone(), min_age_minutes };
     let view = FiltersView { status: status.map(|s| s.as_str().to_owned()), asn, zt_network_id, min_age_minutes, limit, offset };
     Ok((filters, view))
@@ -143,6 +146,7 @@ mod tests {
         assert_eq!(field(parse(&q(&[("limit", "0")]))), "limit");
         assert_eq!(field(parse(&q(&[("limit", "1001")]))), "limit");
         assert_eq!(field(parse(&q(&[("offset", "-1")]))), "offset");
+        assert_eq!(field(parse(&q(&[("offset", "9223372036854775808")]))), "offset");
         assert_eq!(field(parse(&q(&[("min_age_minutes", "x")]))), "min_age_minutes");
         assert_eq!(field(parse(&q(&[("stauts", "pending")]))), "stauts");
     }
