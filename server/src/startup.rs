@@ -226,6 +226,8 @@ impl Application {
     /// Serves until `shutdown` is cancelled, then drains in-flight requests for a bounded time.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let router = http::router(self.state);
+        // Keeps histogram memory bounded between scrapes; ends with the server.
+        let upkeep = tokio::spawn(http::metrics::upkeep());
         let app = router.into_make_service_with_connect_info::<SocketAddr>();
         let graceful = {
             let shutdown = shutdown.clone();
@@ -238,6 +240,7 @@ impl Application {
                 tracing::warn!("requests still running after {DRAIN_TIMEOUT:?}; stopping anyway");
             }
         }
+        upkeep.abort();
         Ok(())
     }
 }
