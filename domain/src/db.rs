@@ -69,9 +69,24 @@ pub async fn connect(url: &str, pool: &PoolSettings) -> Result<DatabaseConnectio
     }
 }
 
+/// The PostgreSQL advisory lock that serializes schema changes ("ZTIXMIGR").
+const MIGRATION_LOCK: i64 = 0x5a54_4958_4d49_4752;
+
 /// Applies every pending migration.
+///
+/// On PostgreSQL the migrations run in one transaction holding an advisory lock, so
+/// several replicas starting at once apply each migration exactly once: the others wait,
+/// then find nothing pending.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+            Migrator::up(&txn, None).await?;
+            txn.commit().await
+        }
+        _ => Migrator::up(db, None).await,
+    }
 }
 
 /// Whether the database answers a trivial query.

@@ -143,3 +143,23 @@ db_test!(async fn the_audit_trail_is_append_only(t) {
     assert_eq!(audit_event::Entity::find().count(&t.db).await.unwrap(), 1);
     assert_eq!(audit_event::Entity::find_by_id(event.id).one(&t.db).await.unwrap().unwrap().action, "test.event");
 });
+
+/// Replicas that start together on one PostgreSQL each run the migrations at startup;
+/// every one of them must come up, and each migration must be applied once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_migrating_at_once_all_succeed_on_postgres() {
+    let t = TestDb::empty(domain::testing::Backend::Postgres).await;
+    let settings = domain::db::PoolSettings { max_connections: 2, ..Default::default() };
+    let mut replicas = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        // One pool per replica, as separate processes would have.
+        let db = domain::db::connect(&t.url, &settings).await.unwrap();
+        replicas.spawn(async move { domain::db::migrate(&db).await });
+    }
+    while let Some(result) = replicas.join_next().await {
+        result.unwrap().expect("every replica's migration run succeeds");
+    }
+    let applied = Migrator::get_applied_migrations(&t.db).await.unwrap();
+    assert_eq!(applied.len(), Migrator::migrations().len());
+    assert!(Migrator::get_pending_migrations(&t.db).await.unwrap().is_empty());
+}

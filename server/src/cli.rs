@@ -52,7 +52,8 @@ pub enum ControllerCommand {
 
 #[derive(Debug, Args, Default)]
 pub struct ServeArgs {
-    /// Run only the provisioning worker, without the web tier (for scale-out).
+    /// Run only the provisioning worker, without the web tier (for scale-out); it answers
+    /// /healthz, /readyz and /metrics on LEPTOS_SITE_ADDR.
     #[arg(long)]
     pub worker_only: bool,
 }

@@ -223,9 +223,20 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` is cancelled, then drains in-flight requests for a bounded time.
+    /// Serves the portal until `shutdown` is cancelled, then drains in-flight requests for
+    /// a bounded time.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let router = http::router(self.state);
+        let router = http::router(self.state.clone());
+        self.serve(router, shutdown).await
+    }
+
+    /// Serves only the operational endpoints (a worker-only process).
+    pub async fn run_operational(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let router = http::operational_router(self.state.clone());
+        self.serve(router, shutdown).await
+    }
+
+    async fn serve(self, router: axum::Router, shutdown: CancellationToken) -> anyhow::Result<()> {
         // Keeps histogram memory bounded between scrapes; ends with the server.
         let upkeep = tokio::spawn(http::metrics::upkeep());
         let app = router.into_make_service_with_connect_info::<SocketAddr>();

@@ -15,7 +15,7 @@ pub async fn run(config: &AppConfig, command: MigrateCommand) -> anyhow::Result<
     match command {
         MigrateCommand::Up => {
             let pending = Migrator::get_pending_migrations(&db).await?.len();
-            Migrator::up(&db, None).await?;
+            db::migrate(&db).await?;
             println!("applied {pending} migration(s); the schema is up to date");
         }
         MigrateCommand::Down { steps, all } => {

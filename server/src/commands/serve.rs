@@ -1,5 +1,6 @@
 //! `zt-ix serve`: migrate, sync networks, then serve the portal and run the provisioning
-//! worker until SIGTERM. `--worker-only` runs the worker without the web tier.
+//! worker until SIGTERM. `--worker-only` runs the worker without the web tier (it still answers
+//! `/healthz`, `/readyz` and `/metrics` on `LEPTOS_SITE_ADDR`).
 
 use domain::Services;
 use tokio_util::sync::CancellationToken;
@@ -34,10 +35,12 @@ pub async fn run(config: AppConfig, args: ServeArgs) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(domain::identity::password::warm_up);
 
     if args.worker_only {
-        let services = startup::prepare(&config).await?;
-        tracing::info!("worker-only mode: no web tier");
-        let worker = spawn_background(&services, &shutdown);
+        let app = Application::build(config).await?;
+        let worker = spawn_background(&app.state().services, &shutdown);
+        tracing::info!(address = %app.local_addr(), "worker-only mode: serving /healthz, /readyz and /metrics only");
+        app.run_operational(shutdown).await?;
         let _ = worker.await;
+        tracing::info!("stopped");
         return Ok(());
     }
 

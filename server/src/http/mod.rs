@@ -80,3 +80,19 @@ pub fn router(state: AppState) -> Router {
 
     request_id::layer(site)
 }
+
+/// What a worker-only process serves: `/healthz`, `/readyz` and `/metrics`, so it can be
+/// probed and scraped like the web tier. Everything else is 404.
+pub fn operational_router(state: AppState) -> Router {
+    metrics::handle();
+    let security_headers = security::SecurityHeaders { hsts: state.config.http.hsts };
+    let operational = Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/metrics", get(metrics::render))
+        .route_layer(middleware::from_fn(metrics::track))
+        .with_state(state)
+        .layer(middleware::from_fn(security::timeout))
+        .layer(middleware::from_fn_with_state(security_headers, security::headers));
+    request_id::layer(operational)
+}

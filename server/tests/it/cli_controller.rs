@@ -84,14 +84,7 @@ async fn controller_commands_check_fix_rotate_back_up_and_restore() {
     assert!(text(&out).contains("preflight passed after the restore"), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(d.join("controller.d/network/1122334455000001.json")).unwrap(), "{\"revision\":1}");
 
-    let actions: Vec<String> = audit_event::Entity::find()
-        .filter(audit_event::Column::TargetType.eq("controller"))
-        .all(&db.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let actions = crate::helpers::audit_actions(&db.db, audit_event::Column::TargetType.eq("controller")).await;
     for expected in ["controller.token_reloaded", "controller.preflight", "controller.reconciled", "controller.backup_created", "controller.restored"] {
         assert!(actions.iter().any(|a| a == expected), "{expected} missing in {actions:?}");
     }

@@ -237,3 +237,17 @@ macro_rules! app_test {
     };
 }
 pub(crate) use app_test;
+
+/// The audit actions matching `filter`, oldest first.
+pub async fn audit_actions(db: &sea_orm::DatabaseConnection, filter: impl sea_orm::sea_query::IntoCondition) -> Vec<String> {
+    use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
+    domain::entities::audit_event::Entity::find()
+        .filter(filter)
+        .order_by_asc(domain::entities::audit_event::Column::CreatedAt)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}

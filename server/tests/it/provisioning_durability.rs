@@ -138,14 +138,7 @@ async fn crash_scenario(backend: Backend) {
     assert_eq!(memberships, 1);
     assert_eq!(addresses.len(), 1);
     assert_eq!(addresses[0].assigned_ip, "2001:db8:1:0:6:4500:0:1");
-    let actions: Vec<String> = audit_event::Entity::find()
-        .filter(audit_event::Column::TargetId.eq(id.clone()))
-        .all(&db.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let actions = crate::helpers::audit_actions(&db.db, audit_event::Column::TargetId.eq(id.clone())).await;
     assert_eq!(actions.iter().filter(|a| *a == "join_request.activated").count(), 1, "{actions:?}");
     assert_eq!(actions.iter().filter(|a| *a == "join_request.lease_recovered").count(), 1, "{actions:?}");
     assert_eq!(actions.iter().filter(|a| *a == "join_request.failed").count(), 0, "{actions:?}");
@@ -216,4 +209,79 @@ async fn two_workers_on_one_postgres_provision_200_requests_once_each() {
     assert_eq!(claims.len(), 200, "every request was claimed once");
     let workers: HashSet<String> = claims.iter().filter_map(|e| e.metadata["worker"].as_str().map(str::to_owned)).collect();
     assert_eq!(workers.len(), 2, "both workers took part");
+}
+
+/// `serve --worker-only` answers the probes and the metrics scrape (nothing else), and
+/// every log line of a provisioning job names the join request it works on, including
+/// the upstream calls, which carry `ztix-request-<id>` to the controller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_only_process_serves_probes_and_logs_each_job_with_its_request_id() {
+    let db = TestDb::new(Backend::Postgres).await;
+    let sim = ControllerSim::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("runtime.toml");
+    std::fs::write(&config, SUFFIX_TOML).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &db.url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("ZT_CONTROLLER_BASE_URL", sim.url())
+        .env("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)
+        .env("ZTIX_RUNTIME_CONFIG_PATH", &config)
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .current_dir(dir.path())
+        .args(["serve", "--worker-only"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    ready(&mut server).await;
+
+    let client = reqwest::Client::new();
+    let get = |path: &str| client.get(format!("{}{path}", server.base)).send();
+    assert_eq!(get("/healthz").await.unwrap().status(), 200);
+    for path in ["/", "/login", "/dashboard", "/api/v1/me", "/api/v1/openapi.json"] {
+        assert_eq!(get(path).await.unwrap().status(), 404, "{path} is not served by a worker");
+    }
+
+    approved_requests(&db, 3).await;
+    wait_until("three active requests", Duration::from_secs(30), async || {
+        join_request::Entity::find().filter(join_request::Column::Status.eq(RequestStatus::Active)).count(&db.db).await.unwrap() == 3
+    })
+    .await;
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("ztix_controller_preflight_ok 1"), "{metrics}");
+    assert!(metrics.contains("ztix_provisioning_attempts_total{outcome=\"active\"} 3"), "{metrics}");
+
+    let kill = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let output = tokio::task::block_in_place(|| server.child.wait_with_output()).unwrap();
+    assert!(output.status.success(), "SIGTERM ends the worker cleanly: {}", output.status);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+
+    let ids: Vec<String> = join_request::Entity::find().all(&db.db).await.unwrap().iter().map(|r| r.id.to_string()).collect();
+    for id in &ids {
+        let of_job: Vec<&serde_json::Value> = lines.iter().filter(|l| l["span"]["request.id"] == id.as_str()).collect();
+        assert!(
+            of_job.iter().any(|l| l["message"] == "request is active"),
+            "the job's outcome is logged in its span: {lines:#?}"
+        );
+        assert!(
+            of_job.iter().any(|l| l["message"] == "upstream call" && l["correlation_id"] == format!("ztix-request-{id}")),
+            "the job's controller calls are logged in its span with its correlation id: {of_job:#?}"
+        );
+        assert!(sim.request_ids().contains(&format!("ztix-request-{id}")), "the controller saw the id of {id}");
+    }
+    // No line of a job is logged outside its span.
+    for line in lines.iter().filter(|l| l["correlation_id"].as_str().is_some_and(|c| c.starts_with("ztix-request-"))) {
+        let id = line["correlation_id"].as_str().unwrap().trim_start_matches("ztix-request-");
+        assert_eq!(line["span"]["request.id"], id, "{line:#}");
+    }
 }

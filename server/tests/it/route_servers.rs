@@ -40,17 +40,23 @@ async fn portal(route_server_env: Vec<(String, String)>) -> (TestApp, Controller
     (app, sim)
 }
 
+/// An operator files a request and an admin approves it; returns the request id, the
+/// operator's and the admin's sessions and the request once it reached `status`.
+async fn file_and_approve(app: &TestApp, status: &str) -> (String, String, String, serde_json::Value) {
+    let op = operator(app, "op").await;
+    let admin = admin(app).await;
+    let id = created_id(app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
+    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+    let request = wait_for_status(app, &op, &id, status).await;
+    (id, op, admin, request)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_route_server_is_rolled_back_and_a_retry_converges() {
     let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(2)).await.unwrap();
     lab.break_host(1);
     let (app, _sim) = portal(lab.env()).await;
-    let op = operator(&app, "op").await;
-    let admin = admin(&app).await;
-
-    let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
-    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
-    let failed = wait_for_status(&app, &op, &id, "failed").await;
+    let (id, op, admin, failed) = file_and_approve(&app, "failed").await;
     let error = failed["last_error"].as_str().unwrap();
     assert!(error.contains(&format!("{} failed at birdc configure check", lab.label(1))), "{error}");
     assert!(!error.contains(&format!("{} failed", lab.label(0))), "{error}");
@@ -90,11 +96,7 @@ async fn a_failing_route_server_is_rolled_back_and_a_retry_converges() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_route_servers_the_step_is_skipped_and_audited() {
     let (app, _sim) = portal(Vec::new()).await;
-    let op = operator(&app, "op").await;
-    let admin = admin(&app).await;
-    let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
-    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
-    wait_for_status(&app, &op, &id, "active").await;
+    let (id, ..) = file_and_approve(&app, "active").await;
     let skipped = audit_event::Entity::find()
         .filter(audit_event::Column::TargetId.eq(id.clone()))
         .filter(audit_event::Column::Action.eq("route_servers.skipped"))
@@ -116,11 +118,7 @@ async fn an_unknown_host_key_fails_that_host() {
         }
     }
     let (app, _sim) = portal(vars).await;
-    let op = operator(&app, "op").await;
-    let admin = admin(&app).await;
-    let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
-    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
-    let failed = wait_for_status(&app, &op, &id, "failed").await;
+    let (_, _, _, failed) = file_and_approve(&app, "failed").await;
     let error = failed["last_error"].as_str().unwrap();
     assert!(error.contains(&format!("{} failed at connect", lab.label(0))), "{error}");
     assert!(error.to_lowercase().contains("host key"), "{error}");
