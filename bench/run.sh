@@ -114,6 +114,8 @@ for backend in $backends; do
   admin_cookie=$(node bench/seed.mjs "$base" admin "$password" 64999 "$network" 0)
   creator_cookie=$(node bench/seed.mjs "$base" creator "$password" 64502 "$network" 0)
 
+  measure "$backend" "GET /healthz (no database)" "$server" "$base/healthz"
+  measure "$backend" "GET /api/v1/me" "$server" "$base/api/v1/me" BENCH_COOKIE="$member_cookie"
   measure "$backend" "GET /api/v1/requests (50 requests)" "$server" "$base/api/v1/requests" BENCH_COOKIE="$member_cookie"
   measure "$backend" "GET /api/v1/admin/requests (first 100 of 10,050)" "$server" "$base/api/v1/admin/requests" BENCH_COOKIE="$admin_cookie"
   measure "$backend" "GET /api/v1/admin/requests?offset=9900" "$server" "$base/api/v1/admin/requests?offset=9900&limit=100" BENCH_COOKIE="$admin_cookie"

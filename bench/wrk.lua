@@ -39,7 +39,11 @@ function request()
   if mode == "create" then
     local body = string.format('{"asn":%s,"zt_network_id":"%s","node_id":"%s"}',
       os.getenv("BENCH_ASN"), os.getenv("BENCH_NETWORK"), node_id())
-    return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, body)
+    local headers = { ["Content-Type"] = "application/json" }
+    for name, value in pairs(wrk.headers) do
+      headers[name] = headers[name] or value
+    end
+    return wrk.format("POST", nil, headers, body)
   end
   return wrk.format()
 end

@@ -21,6 +21,9 @@ cargo leptos build
 say "Rust tests (SQLite and PostgreSQL at ${ZTIX_TEST_POSTGRES_URL})"
 cargo test --workspace --exclude frontend --no-fail-fast
 
+say "deployment files"
+"$REPO/scripts/deploy-check.sh" "$TARGET/debug/zt-ix"
+
 say "browser tests (Chromium)"
 (cd end2end && CI=1 ZTIX_BIN="$TARGET/debug/zt-ix" LEPTOS_SITE_ROOT="$REPO/target/site" npx playwright test)
 

@@ -12,6 +12,7 @@ mod m20261128_000002_networks;
 mod m20261128_000003_join_requests;
 mod m20261128_000004_provisioning;
 mod m20261128_000005_audit;
+mod m20261128_000006_request_list_indexes;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_join_requests::Migration),
             Box::new(m20261128_000004_provisioning::Migration),
             Box::new(m20261128_000005_audit::Migration),
+            Box::new(m20261128_000006_request_list_indexes::Migration),
         ]
     }
 }

@@ -5,6 +5,9 @@ use server::cli::{Cli, Command, ServeArgs};
 use server::config::AppConfig;
 use server::{commands, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A missing .env is normal; a broken one is not.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use domain::db::{self, PoolSettings};
+use domain::db;
 use domain::identity::peeringdb::PeeringDb;
 use domain::identity::{IdentityConfig, SessionKey};
 use domain::provisioning::preflight::{Provisioning, TokenSource as DomainTokenSource};
@@ -29,7 +29,7 @@ pub fn load_settings(config: &AppConfig) -> anyhow::Result<RuntimeSettings> {
 
 /// Opens and migrates the database.
 pub async fn open_database(config: &AppConfig) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let db = db::connect(config.database.url.expose_secret(), &PoolSettings::default())
+    let db = db::connect(config.database.url.expose_secret(), &config.database.pool())
         .await
         .context("DATABASE_URL")?;
     db::migrate(&db).await.context("applying database migrations")?;

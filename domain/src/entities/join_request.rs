@@ -58,4 +58,24 @@ impl Related<super::zt_network::Entity> for Entity {
     }
 }
 
+/// The IPv6 assignment of a request (at most one, keyed by its `join_request_id`).
+impl Related<super::zt_ipv6_assignment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Entity::belongs_to(super::zt_ipv6_assignment::Entity)
+            .from(Column::Id)
+            .to(super::zt_ipv6_assignment::Column::JoinRequestId)
+            .into()
+    }
+}
+
+/// The ZeroTier membership of a request (at most one, keyed by its `join_request_id`).
+impl Related<super::zt_membership::Entity> for Entity {
+    fn to() -> RelationDef {
+        Entity::belongs_to(super::zt_membership::Entity)
+            .from(Column::Id)
+            .to(super::zt_membership::Column::JoinRequestId)
+            .into()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

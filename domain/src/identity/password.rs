@@ -1,18 +1,51 @@
 //! Password hashing (argon2id, PHC strings) and constant-time verification.
 //!
-//! Hashing is deliberately slow, so it runs on the blocking pool. An unknown username is
-//! checked against a dummy hash made with the same parameters, so it costs the same time
-//! as a wrong password.
+//! Hashing is deliberately slow, so it runs on the blocking pool, at most one hash per CPU
+//! at a time: a burst of logins queues instead of taking one memory block per request
+//! (unbounded, 64 concurrent logins once took gigabytes). An unknown username is checked
+//! against a dummy hash made with the same parameters, so it costs the same time as a
+//! wrong password.
+//!
+//! Parameters: argon2id, 9 MiB, 4 passes, 1 lane: one of OWASP's equivalent
+//! recommendations, chosen for its small memory block. Hashes made with other parameters
+//! (they are in the PHC string) keep verifying.
 
 use std::sync::OnceLock;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
 
 /// Longer inputs are refused before hashing, so they cannot be used to burn CPU.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Memory of one hash, in KiB.
+const MEMORY_KIB: u32 = 9 * 1024;
+/// Passes over the memory.
+const PASSES: u32 = 4;
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(MEMORY_KIB, PASSES, 1, None).expect("constant argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// How many hashes may run at the same time: one per CPU.
+fn slot_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(slot_count()))
+}
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn in_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _slot = slots().acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
 
 /// Why a new password was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,14 +68,14 @@ pub async fn hash(password: &SecretString, min_length: u32) -> Result<String, Pa
         return Err(PasswordError::TooLong);
     }
     let password = password.clone();
-    tokio::task::spawn_blocking(move || hash_blocking(password.expose_secret()))
+    in_slot(move || hash_blocking(password.expose_secret()))
         .await
-        .map_err(|e| PasswordError::Hashing(e.to_string()))?
+        .unwrap_or_else(|| Err(PasswordError::Hashing("the hashing task ended early".to_owned())))
 }
 
 fn hash_blocking(plain: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    argon2()
         .hash_password(plain.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| PasswordError::Hashing(e.to_string()))
@@ -65,11 +98,11 @@ pub async fn verify(password: &SecretString, stored: Option<String>) -> bool {
         return false;
     }
     let password = password.clone();
-    tokio::task::spawn_blocking(move || {
+    in_slot(move || {
         let real = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let matched = PasswordHash::new(&phc)
-            .map(|parsed| Argon2::default().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok())
+            .map(|parsed| argon2().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok())
             .unwrap_or(false);
         real && matched
     })
@@ -103,5 +136,27 @@ mod tests {
         assert_eq!(hash(&secret("short"), 12).await, Err(PasswordError::TooShort(12)));
         assert_eq!(hash(&secret(&"x".repeat(MAX_PASSWORD_BYTES + 1)), 12).await, Err(PasswordError::TooLong));
         assert!(!verify(&secret(&"x".repeat(MAX_PASSWORD_BYTES + 1)), None).await);
+    }
+
+    #[tokio::test]
+    async fn hashes_use_the_chosen_parameters_and_older_ones_still_verify() {
+        let phc = hash(&secret("correct horse battery"), 12).await.unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=9216,t=4,p=1$"), "{phc}");
+        let salt = SaltString::generate(&mut OsRng);
+        let older = Argon2::default().hash_password(b"correct horse battery", &salt).unwrap().to_string();
+        assert!(older.contains("m=19456,t=2"), "{older}");
+        assert!(verify(&secret("correct horse battery"), Some(older)).await);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashing_waits_for_a_free_slot() {
+        let phc = hash(&secret("correct horse battery"), 12).await.unwrap();
+        let slots = slots();
+        let all = slots.acquire_many(slot_count() as u32).await.unwrap();
+        let waiting = tokio::spawn(async move { verify(&secret("correct horse battery"), Some(phc)).await });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "no hash may start while every slot is taken");
+        drop(all);
+        assert!(waiting.await.unwrap(), "it runs once a slot is free");
     }
 }

@@ -12,7 +12,8 @@ pub use decide::{approve, reject, retry};
 pub use error::RequestError;
 pub use onboarding::{onboarding_context, BlockedReason, OnboardingContext};
 pub use query::{
-    admin_detail, admin_list, count_by_status, find_for_user, list_for_user, AdminFilters, AdminPage, RequestRecord, MAX_OFFSET, MAX_PAGE_SIZE,
+    admin_detail, admin_list, admin_page_ids, count_by_status, find_for_user, list_for_user, AdminFilters, AdminPage, RequestRecord,
+    MAX_OFFSET, MAX_PAGE_SIZE,
 };
 
 /// Longest `notes` accepted, in characters.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    QueryTrait, SelectThree,
 };
 use uuid::Uuid;
 
@@ -26,32 +27,23 @@ pub struct RequestRecord {
     pub membership: Option<zt_membership::Model>,
 }
 
-async fn attach<C: ConnectionTrait>(conn: &C, requests: Vec<join_request::Model>) -> Result<Vec<RequestRecord>, DbErr> {
-    if requests.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Uuid> = requests.iter().map(|r| r.id).collect();
-    let mut ipv6: HashMap<Uuid, zt_ipv6_assignment::Model> = zt_ipv6_assignment::Entity::find()
-        .filter(zt_ipv6_assignment::Column::JoinRequestId.is_in(ids.clone()))
+/// `select` with each request's IPv6 assignment and membership joined (both are at
+/// most one row per request, so the joins never multiply rows): one query.
+fn with_provisioning(
+    select: Select<join_request::Entity>,
+) -> SelectThree<join_request::Entity, zt_ipv6_assignment::Entity, zt_membership::Entity> {
+    select.find_also_related(zt_ipv6_assignment::Entity).find_also_related(zt_membership::Entity)
+}
+
+async fn records<C: ConnectionTrait>(
+    conn: &C,
+    query: SelectThree<join_request::Entity, zt_ipv6_assignment::Entity, zt_membership::Entity>,
+) -> Result<Vec<RequestRecord>, DbErr> {
+    Ok(query
         .all(conn)
         .await?
         .into_iter()
-        .map(|a| (a.join_request_id, a))
-        .collect();
-    let mut memberships: HashMap<Uuid, zt_membership::Model> = zt_membership::Entity::find()
-        .filter(zt_membership::Column::JoinRequestId.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|m| (m.join_request_id, m))
-        .collect();
-    Ok(requests
-        .into_iter()
-        .map(|request| RequestRecord {
-            ipv6: ipv6.remove(&request.id),
-            membership: memberships.remove(&request.id),
-            request,
-        })
+        .map(|(request, ipv6, membership)| RequestRecord { request, ipv6, membership })
         .collect())
 }
 
@@ -61,17 +53,13 @@ fn newest_first(select: Select<join_request::Entity>) -> Select<join_request::En
 
 /// An operator's own requests, newest first.
 pub async fn list_for_user<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> Result<Vec<RequestRecord>, DbErr> {
-    let rows = newest_first(join_request::Entity::find().filter(join_request::Column::UserId.eq(user_id))).all(conn).await?;
-    attach(conn, rows).await
+    records(conn, with_provisioning(newest_first(join_request::Entity::find().filter(join_request::Column::UserId.eq(user_id))))).await
 }
 
 /// One of the operator's own requests; someone else's is "not found", like a missing one.
 pub async fn find_for_user<C: ConnectionTrait>(conn: &C, user_id: Uuid, id: Uuid) -> Result<Option<RequestRecord>, DbErr> {
-    let row = join_request::Entity::find_by_id(id)
-        .filter(join_request::Column::UserId.eq(user_id))
-        .one(conn)
-        .await?;
-    Ok(attach(conn, row.into_iter().collect()).await?.pop())
+    let select = join_request::Entity::find_by_id(id).filter(join_request::Column::UserId.eq(user_id));
+    Ok(records(conn, with_provisioning(select)).await?.pop())
 }
 
 /// Filters of the admin queue; all optional.
@@ -94,8 +82,8 @@ pub struct AdminPage {
     pub next_offset: Option<u64>,
 }
 
-/// Every request matching `filters`, newest first, paginated in the database.
-pub async fn admin_list<C: ConnectionTrait>(conn: &C, filters: &AdminFilters, limit: u64, offset: u64) -> Result<AdminPage, DbErr> {
+/// The requests matching `filters`, in no particular order.
+fn admin_matches(filters: &AdminFilters) -> Select<join_request::Entity> {
     let mut select = join_request::Entity::find();
     if let Some(status) = filters.status {
         select = select.filter(join_request::Column::Status.eq(status));
@@ -110,13 +98,34 @@ pub async fn admin_list<C: ConnectionTrait>(conn: &C, filters: &AdminFilters, li
         let before = Utc::now() - Duration::minutes(minutes.into());
         select = select.filter(join_request::Column::RequestedAt.lte(before));
     }
-    let total = select.clone().count(conn).await?;
+    select
+}
+
+/// The ids of one admin page: newest first, `limit` from `offset`, read along an index
+/// that holds (requested_at, id), so the rows skipped by a deep offset are never read.
+/// Public so tests can check its plan.
+pub fn admin_page_ids(filters: &AdminFilters, limit: u64, offset: u64) -> Select<join_request::Entity> {
     let limit = limit.clamp(1, MAX_PAGE_SIZE);
     // Past the end of any table, and past what the database can take.
     let offset = offset.min(MAX_OFFSET - MAX_PAGE_SIZE);
-    let rows = newest_first(select).offset(offset).limit(limit).all(conn).await?;
-    let end = offset + rows.len() as u64;
-    Ok(AdminPage { total, records: attach(conn, rows).await?, next_offset: (end < total).then_some(end) })
+    newest_first(admin_matches(filters)).select_only().column(join_request::Column::Id).offset(offset).limit(limit)
+}
+
+/// One admin page: the rows of `admin_page_ids`, newest first, with each request's IPv6
+/// assignment and membership.
+fn admin_page_query(filters: &AdminFilters, limit: u64, offset: u64) -> SelectThree<join_request::Entity, zt_ipv6_assignment::Entity, zt_membership::Entity> {
+    let ids = admin_page_ids(filters, limit, offset).into_query();
+    with_provisioning(newest_first(join_request::Entity::find().filter(join_request::Column::Id.in_subquery(ids))))
+}
+
+/// Every request matching `filters`, newest first, paginated in the database: one
+/// count and one page read along an index (`ix_join_request_*_newest`).
+pub async fn admin_list<C: ConnectionTrait>(conn: &C, filters: &AdminFilters, limit: u64, offset: u64) -> Result<AdminPage, DbErr> {
+    let total = admin_matches(filters).count(conn).await?;
+    let offset = offset.min(MAX_OFFSET - MAX_PAGE_SIZE);
+    let page = records(conn, admin_page_query(filters, limit, offset)).await?;
+    let end = offset + page.len() as u64;
+    Ok(AdminPage { total, records: page, next_offset: (end < total).then_some(end) })
 }
 
 /// A request with its whole audit trail, oldest event first.
@@ -124,8 +133,7 @@ pub async fn admin_detail<C: ConnectionTrait>(
     conn: &C,
     id: Uuid,
 ) -> Result<Option<(RequestRecord, Vec<audit_event::Model>)>, DbErr> {
-    let Some(row) = join_request::Entity::find_by_id(id).one(conn).await? else { return Ok(None) };
-    let record = attach(conn, vec![row]).await?.pop().expect("one row in, one record out");
+    let Some(record) = records(conn, with_provisioning(join_request::Entity::find_by_id(id))).await?.pop() else { return Ok(None) };
     let events = audit::for_target(conn, "join_request", &id.to_string()).await?;
     Ok(Some((record, events)))
 }

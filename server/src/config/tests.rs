@@ -79,6 +79,8 @@ fn each_bad_value_is_reported_by_its_variable_name() {
         ("LEPTOS_SITE_ADDR", "localhost"),
         ("PUBLIC_BASE_URL", "ix.example.net"),
         ("DATABASE_URL", "mysql://db/zt"),
+        ("DATABASE_MAX_CONNECTIONS", "0"),
+        ("DATABASE_MAX_CONNECTIONS", "many"),
         ("LOCAL_AUTH_ENABLED", "maybe"),
         ("ZT_PROVIDER", "tailscale"),
         ("ZT_CONTROLLER_BASE_URL", "not a url"),

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use domain::entities::audit_event;
 use domain::testing::{Backend, TestDb};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait};
 
 use crate::provisioning::{NET, SUFFIX_TOML};
 use crate::support::zt_controller::{ControllerSim, TOKEN};
