@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
-# tests on SQLite and PostgreSQL, the browser tests, the API fuzzer and the dependency
-# checks.
+# tests on SQLite and PostgreSQL, the deployment file checks, the browser tests, the API
+# fuzzer, the parser fuzzers and the dependency checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_rust_tools
@@ -29,6 +29,9 @@ say "browser tests (Chromium)"
 
 say "API fuzzing (schemathesis)"
 "$REPO/scripts/api-fuzz.sh" "${ZTIX_API_FUZZ_EXAMPLES:-25}"
+
+say "parser fuzzing (cargo-fuzz)"
+"$REPO/scripts/fuzz.sh" "${ZTIX_FUZZ_SECONDS:-20}"
 
 say "dependency checks (cargo-deny)"
 "$REPO/scripts/deny.sh"
