@@ -29,6 +29,11 @@ struct Server {
 }
 
 fn start_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path) -> Server {
+    spawn_server(db, sim, config, &["serve"], &[("RUST_LOG", "warn")], Stdio::null())
+}
+
+/// `zt-ix <args>` on a free port against `db` and the simulator, with `env` added.
+fn spawn_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path, args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(BIN)
         .env_clear()
@@ -39,11 +44,11 @@ fn start_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path) -> S
         .env("ZT_CONTROLLER_BASE_URL", sim.url())
         .env("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)
         .env("ZTIX_RUNTIME_CONFIG_PATH", config)
-        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .current_dir(config.parent().unwrap())
-        .arg("serve")
+        .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     Server { child, base: format!("http://127.0.0.1:{port}") }
@@ -221,24 +226,8 @@ async fn a_worker_only_process_serves_probes_and_logs_each_job_with_its_request_
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("runtime.toml");
     std::fs::write(&config, SUFFIX_TOML).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(BIN)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &db.url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("ZT_CONTROLLER_BASE_URL", sim.url())
-        .env("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)
-        .env("ZTIX_RUNTIME_CONFIG_PATH", &config)
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .current_dir(dir.path())
-        .args(["serve", "--worker-only"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let env = [("LOG_FORMAT", "json"), ("RUST_LOG", "info")];
+    let mut server = spawn_server(&db, &sim, &config, &["serve", "--worker-only"], &env, Stdio::piped());
     ready(&mut server).await;
 
     let client = reqwest::Client::new();
