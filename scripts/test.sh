@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
 # tests on SQLite and PostgreSQL, the deployment file checks, the browser tests, the API
-# fuzzer, the parser fuzzers and the dependency checks.
+# fuzzer, the parser fuzzers, the page-weight budget and the dependency checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_rust_tools
@@ -32,6 +32,10 @@ say "API fuzzing (schemathesis)"
 
 say "parser fuzzing (cargo-fuzz)"
 "$REPO/scripts/fuzz.sh" "${ZTIX_FUZZ_SECONDS:-20}"
+
+# Last among the site checks: it replaces the debug bundle in target/site with the release one.
+say "page weight (release bundle, first load of /login in Chromium)"
+"$REPO/scripts/budget.sh"
 
 say "dependency checks (cargo-deny)"
 "$REPO/scripts/deny.sh"

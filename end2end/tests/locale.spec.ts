@@ -39,7 +39,8 @@ test("the language picked in the header survives a reload", async ({ browser }) 
   await expect(page.locator("html")).toHaveAttribute("lang", "en-US");
   await page.locator(".locale-switcher summary").click();
   await page.getByRole("link", { name: "עברית" }).click();
-  // switched in place, without a page load
+  // the server sets the cookie and renders the same page in the new language
+  await waitHydrated(page);
   await expect(page.locator("html")).toHaveAttribute("lang", "he");
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
   await expect(page.locator("main h1")).toHaveText(he.login.title);

@@ -21,8 +21,8 @@ fn language(locale: Locale) -> (Locale, &'static str, &'static str) {
 }
 
 /// The language menu in the header. Its entries are links to `/locale/{code}`, which
-/// sets the cookie and comes back (so it works before hydration); once the page is live
-/// a click switches in place and the provider remembers the choice in the same cookie.
+/// sets the cookie and comes back, rendered by the server in the new language (and
+/// direction); the same before and after hydration.
 #[component]
 pub fn LocaleSwitcher() -> impl IntoView {
     let i18n = use_i18n();
@@ -67,11 +67,8 @@ pub fn LocaleSwitcher() -> impl IntoView {
                                     lang=code
                                     data-locale=code
                                     aria-current=move || (i18n.get_locale() == locale).then_some("true")
-                                    on:click=move |ev| {
-                                        ev.prevent_default();
-                                        i18n.set_locale(locale);
-                                        close();
-                                    }
+                                    // A full page load, not a client-side route.
+                                    rel="external"
                                 >
                                     <span class="flag" aria-hidden="true" inner_html=flag></span>
                                     <span>{name}</span>
