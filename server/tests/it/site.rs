@@ -12,11 +12,7 @@ fn catalog(locale: &str, key: &[&str]) -> String {
 
 /// The opening `<html …>` tag of a page.
 async fn html_tag(app: &TestApp, headers: &[(&str, &str)]) -> (String, String) {
-    let mut request = app.client.get(app.url("/login")).header("accept", "text/html");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
+    let response = app.page_with("/login", headers).await;
     assert_eq!(response.status(), 200);
     assert!(
         !response.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with(app::LOCALE_COOKIE)),
