@@ -9,7 +9,7 @@
 //!
 //! Run: `cargo bench -p server --bench provisioning` (PostgreSQL at ZTIX_TEST_POSTGRES_URL).
 
-#[path = "../tests/it/support/zt_controller.rs"]
+#[path = "../tests/it/support/zt_controller/mod.rs"]
 #[allow(dead_code)]
 mod zt_controller;
 

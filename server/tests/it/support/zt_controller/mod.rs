@@ -1,0 +1,139 @@
+//! A ZeroTier One service API with the embedded network controller, as documented in
+//! `reference/` (SPEC §6): `X-ZT1-Auth` (or `?auth=` / `Bearer`), `/status` with the node
+//! address, networks `address + suffix` upserted by POST (PUT is the same), members
+//! created on POST with partial-update semantics, 404 for a member of an unknown network,
+//! 401 with `{}`. Faults can be switched on: 500s, a refused token, hanging, a refused
+//! connection.
+//!
+//! `api` holds the HTTP handlers; this file the simulator's state and its test-facing
+//! controls.
+
+mod api;
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+pub const TOKEN: &str = "zt-controller-test-token";
+
+/// What to break, for every call or only for member writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fault {
+    #[default]
+    None,
+    ServerError,
+    Unauthorized,
+    Hang,
+    /// Only `POST …/member/{node}` hangs (the worker is mid-provisioning).
+    HangMemberWrite,
+    /// Only `POST …/member/{node}` answers 500.
+    MemberWriteError,
+}
+
+#[derive(Default)]
+struct Controller {
+    address: String,
+    networks: BTreeMap<String, Value>,
+    members: BTreeMap<(String, String), Value>,
+    fault: Fault,
+    /// Every member write: (network, node, body).
+    member_writes: Vec<(String, String, Value)>,
+    in_flight: HashMap<String, usize>,
+    max_in_flight_per_member: usize,
+    calls: usize,
+    /// The `x-request-id` of every call that sent one.
+    request_ids: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct ControllerSim {
+    /// The controller's node address (`GET /status` → `address`).
+    pub address: String,
+    addr: SocketAddr,
+    state: Arc<Mutex<Controller>>,
+    server: Arc<Mutex<Option<JoinHandle<()>>>>,
+}
+
+
+impl ControllerSim {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = Arc::new(Mutex::new(Controller { address: "1122334455".into(), ..Controller::default() }));
+        let sim = Self { address: "1122334455".into(), addr, state, server: Arc::new(Mutex::new(None)) };
+        sim.serve(listener);
+        sim
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let app = api::router(self.state.clone());
+        let handle = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        *self.server.lock().unwrap() = Some(handle);
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops listening: calls get "connection refused".
+    pub fn stop(&self) {
+        if let Some(handle) = self.server.lock().unwrap().take() {
+            handle.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn restart(&self) {
+        self.stop();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("the port is free again");
+        self.serve(listener);
+    }
+
+    pub fn set_fault(&self, fault: Fault) {
+        self.state.lock().unwrap().fault = fault;
+    }
+
+    pub fn network(&self, nwid: &str) -> Option<Value> {
+        self.state.lock().unwrap().networks.get(nwid).cloned()
+    }
+
+    pub fn member(&self, nwid: &str, node: &str) -> Option<Value> {
+        self.state.lock().unwrap().members.get(&(nwid.to_owned(), node.to_owned())).cloned()
+    }
+
+    pub fn member_writes(&self) -> Vec<(String, String, Value)> {
+        self.state.lock().unwrap().member_writes.clone()
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.state.lock().unwrap().members.len()
+    }
+
+    /// Member writes that have started and not answered yet.
+    pub fn writes_in_flight(&self) -> usize {
+        self.state.lock().unwrap().in_flight.values().sum()
+    }
+
+    /// The most concurrent writes ever seen for one member.
+    pub fn max_in_flight_per_member(&self) -> usize {
+        self.state.lock().unwrap().max_in_flight_per_member
+    }
+
+    /// Every call received so far.
+    pub fn calls(&self) -> usize {
+        self.state.lock().unwrap().calls
+    }
+
+    /// The `x-request-id` headers received, in order.
+    pub fn request_ids(&self) -> Vec<String> {
+        self.state.lock().unwrap().request_ids.clone()
+    }
+}
+
