@@ -101,13 +101,17 @@ fn admin_matches(filters: &AdminFilters) -> Select<join_request::Entity> {
     select
 }
 
+/// The page size and offset a database accepts: 1 to `MAX_PAGE_SIZE` rows, and an offset
+/// past the end of any table but within what the database can take.
+fn page_window(limit: u64, offset: u64) -> (u64, u64) {
+    (limit.clamp(1, MAX_PAGE_SIZE), offset.min(MAX_OFFSET - MAX_PAGE_SIZE))
+}
+
 /// The ids of one admin page: newest first, `limit` from `offset`, read along an index
 /// that holds (requested_at, id), so the rows skipped by a deep offset are never read.
 /// Public so tests can check its plan.
 pub fn admin_page_ids(filters: &AdminFilters, limit: u64, offset: u64) -> Select<join_request::Entity> {
-    let limit = limit.clamp(1, MAX_PAGE_SIZE);
-    // Past the end of any table, and past what the database can take.
-    let offset = offset.min(MAX_OFFSET - MAX_PAGE_SIZE);
+    let (limit, offset) = page_window(limit, offset);
     newest_first(admin_matches(filters)).select_only().column(join_request::Column::Id).offset(offset).limit(limit)
 }
 
@@ -122,7 +126,7 @@ fn admin_page_query(filters: &AdminFilters, limit: u64, offset: u64) -> SelectTh
 /// count and one page read along an index (`ix_join_request_*_newest`).
 pub async fn admin_list<C: ConnectionTrait>(conn: &C, filters: &AdminFilters, limit: u64, offset: u64) -> Result<AdminPage, DbErr> {
     let total = admin_matches(filters).count(conn).await?;
-    let offset = offset.min(MAX_OFFSET - MAX_PAGE_SIZE);
+    let (limit, offset) = page_window(limit, offset);
     let page = records(conn, admin_page_query(filters, limit, offset)).await?;
     let end = offset + page.len() as u64;
     Ok(AdminPage { total, records: page, next_offset: (end < total).then_some(end) })
