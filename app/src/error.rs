@@ -97,7 +97,9 @@ impl AppError {
                 "credential_disabled" | "local_auth_disabled" | "unverified_account" | "asn_not_authorized"
                 | "network_not_authorized" => StatusCode::FORBIDDEN,
                 "invalid_network" | "request_not_found" => StatusCode::NOT_FOUND,
-                "duplicate_active_request" | "invalid_status_transition" => StatusCode::CONFLICT,
+                "duplicate_active_request" | "invalid_status_transition" | "node_in_use" | "requester_not_eligible" => {
+                    StatusCode::CONFLICT
+                }
                 _ => StatusCode::BAD_REQUEST,
             },
             Self::Unavailable | Self::Transport => StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,6 +115,8 @@ impl AppError {
                 Self::Refused { code: code.into(), retry_after: None, detail: Some(format!("{field}: {message}")) }
             }
             E::Duplicate { existing_request_id } => Self::refused_with(code, existing_request_id.to_string()),
+            E::NodeInUse { own_request_id: Some(id) } => Self::refused_with(code, id.to_string()),
+            E::RequesterNotEligible(why) => Self::refused_with(code, why.as_str()),
             E::InvalidTransition { current, .. } => Self::refused_with(code, current.as_str()),
             E::Database(e) => Self::internal(e),
             other => Self::refused(other.code()),

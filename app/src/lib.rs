@@ -20,12 +20,14 @@ mod viewer;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::branding::BRAND;
-use crate::i18n::I18nContextProvider;
+use crate::i18n::Locale;
+use leptos_i18n::context::I18nContextOptions;
+use leptos_i18n::Locale as _;
 use crate::layout::Shell;
 use crate::pages::admin::{AdminQueuePage, AdminRequestPage};
 use crate::pages::{
@@ -77,26 +79,38 @@ pub fn App() -> impl IntoView {
         // The server only reads the cookie; the header's switcher writes it.
         .ssr_set_cookie(|_: &cookie::Cookie| ());
 
+    // Not the generated `<I18nContextProvider>`: it renders an empty inline `<script>`
+    // (a slot for translations loaded at run time, which this app does not use), and the
+    // page's Content-Security-Policy refuses every inline script without the nonce, one
+    // violation report per page view. The context it would provide is provided here.
+    #[allow(deprecated)]
+    let i18n = leptos_i18n::context::provide_i18n_context_with_options::<Locale>(
+        I18nContextOptions::<Locale>::default().cookie_name(LOCALE_COOKIE).cookie_options(cookie_options),
+    );
+    let lang = move || i18n.get_locale().as_str();
+    let dir = move || i18n.get_locale().direction().as_str();
+
     view! {
-        <I18nContextProvider cookie_name=LOCALE_COOKIE cookie_options>
-            <Stylesheet id="leptos" href="/pkg/zt-ix.css"/>
-            <Title formatter=|page: String| if page.is_empty() { BRAND.name.to_owned() } else { format!("{page} · {}", BRAND.name) }/>
-            <Router>
-                <Shell>
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/") view=RootPage/>
-                        <Route path=path!("/login") view=LoginPage/>
-                        // Completing the login sets a cookie and redirects: render it in full first.
-                        <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
-                        <Route path=path!("/onboarding") view=OnboardingPage/>
-                        <Route path=path!("/dashboard") view=DashboardPage/>
-                        <Route path=path!("/requests/:id") view=RequestDetailPage/>
-                        <Route path=path!("/admin/requests") view=AdminQueuePage/>
-                        <Route path=path!("/admin/requests/:id") view=AdminRequestPage/>
-                    </Routes>
-                </Shell>
-            </Router>
-        </I18nContextProvider>
+        <Stylesheet id="leptos" href="/pkg/zt-ix.css"/>
+        <Title formatter=|page: String| if page.is_empty() { BRAND.name.to_owned() } else { format!("{page} · {}", BRAND.name) }/>
+        <Router>
+            <Shell>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=RootPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    // Completing the login sets a cookie and redirects: render it in full first.
+                    <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding") view=OnboardingPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/requests/:id") view=RequestDetailPage/>
+                    <Route path=path!("/admin/requests") view=AdminQueuePage/>
+                    <Route path=path!("/admin/requests/:id") view=AdminRequestPage/>
+                </Routes>
+            </Shell>
+        </Router>
+
+        // After the pages, so a page that changes the language is reflected here.
+        <Html attr:lang=lang attr:dir=dir/>
     }
 }
 

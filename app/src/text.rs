@@ -60,7 +60,24 @@ pub fn code_message(locale: Locale, code: &str) -> &'static str {
         "request_not_found" => td_string!(locale, errors.request_not_found),
         "reject_reason_required" => td_string!(locale, errors.reject_reason_required),
         "invalid_status_transition" => td_string!(locale, errors.invalid_status_transition),
+        "node_in_use" => td_string!(locale, errors.node_in_use),
+        "requester_not_eligible" => td_string!(locale, errors.requester_not_eligible),
         _ => td_string!(locale, errors.refused),
+    }
+}
+
+/// What a member is told about a failed provisioning attempt (`last_error_code`).
+pub fn failure_message(locale: Locale, code: &str) -> &'static str {
+    match code {
+        "controller_unavailable" => td_string!(locale, failure.controller_unavailable),
+        "controller_rejected" => td_string!(locale, failure.controller_rejected),
+        "node_id_missing" => td_string!(locale, failure.node_id_missing),
+        "node_id_invalid" => td_string!(locale, failure.node_id_invalid),
+        "node_in_use" => td_string!(locale, failure.node_in_use),
+        "address_unavailable" => td_string!(locale, failure.address_unavailable),
+        "route_server_failed" => td_string!(locale, failure.route_server_failed),
+        "lease_lost" => td_string!(locale, failure.lease_lost),
+        _ => td_string!(locale, failure.internal_error),
     }
 }
 
@@ -85,7 +102,7 @@ mod tests {
             "missing_code_or_state", "oauth_error", "upstream_auth_failure", "unverified_account",
             "validation_error", "asn_not_authorized", "network_not_authorized", "invalid_network",
             "duplicate_active_request", "request_not_found", "reject_reason_required",
-            "invalid_status_transition",
+            "invalid_status_transition", "node_in_use", "requester_not_eligible",
         ];
         for locale in Locale::get_all() {
             let fallback = code_message(*locale, "something_else");

@@ -182,6 +182,7 @@ pub mod fixtures {
             notes: Set(None),
             reject_reason: Set(None),
             last_error: Set(None),
+            last_error_code: Set(None),
             last_error_at: Set(None),
             retry_count: Set(0),
             lease_owner: Set(None),

@@ -31,7 +31,7 @@ async fn table_names(t: &TestDb) -> Vec<String> {
 
 db_test!(async fn migrations_go_up_down_and_up_again(t) {
     let all = [
-        "app_user", "audit_event", "join_request", "local_credential", "login_attempt", "oauth_state",
+        "app_user", "audit_event", "join_request", "local_credential", "login_attempt", "login_throttle_notice", "oauth_state",
         "seaql_migrations", "user_asn", "user_network_access", "user_session", "zt_ipv6_allocation_state",
         "zt_ipv6_assignment", "zt_membership", "zt_network",
     ];
@@ -59,9 +59,72 @@ db_test!(async fn one_live_request_per_asn_network_and_node(t) {
     // settled requests do not hold the slot
     insert(t, user, 64500, Some("aaaaaaaaaa"), Rejected).await.unwrap();
     insert(t, user, 64500, Some("aaaaaaaaaa"), Failed).await.unwrap();
-    // other nodes, ASNs and networks are other slots
+    // other nodes and networks are other slots
     insert(t, user, 64500, Some("bbbbbbbbbb"), Pending).await.unwrap();
-    insert(t, user, 64501, Some("aaaaaaaaaa"), Pending).await.unwrap();
+    fixtures::network(&t.db, "8056c2e21c000002").await;
+    fixtures::request(user, 64500, "8056c2e21c000002", Some("aaaaaaaaaa"), Pending).insert(&t.db).await.unwrap();
+});
+
+db_test!(async fn a_node_has_one_live_request_per_network_whatever_the_asn(t) {
+    let user = setup(t).await;
+    let other = fixtures::user(&t.db, "mallory", false).await.id;
+    insert(t, user, 64500, Some("aaaaaaaaaa"), Active).await.unwrap();
+    for status in RequestStatus::LIVE {
+        assert!(
+            insert(t, other, 64666, Some("aaaaaaaaaa"), status).await.is_err(),
+            "another ASN's live ({status}) request for the same node must be refused"
+        );
+        assert!(insert(t, user, 64501, Some("aaaaaaaaaa"), status).await.is_err(), "nor the same member's with another ASN");
+    }
+    insert(t, other, 64666, Some("aaaaaaaaaa"), Rejected).await.unwrap();
+    insert(t, other, 64666, Some("aaaaaaaaaa"), Failed).await.unwrap();
+});
+
+// Rows written by 0.1.0 (whose rule was per ASN) that break the new rule are settled by
+// the upgrade: the request that got furthest keeps the node; the others are refused,
+// with a reason and an audit event.
+db_test!(async fn the_upgrade_settles_nodes_shared_by_several_members(t) {
+    let empty = TestDb::empty(t.backend).await;
+    let db = &empty.db;
+    Migrator::up(db, Some(6)).await.unwrap();
+    fixtures::network(db, NET).await;
+    let user = fixtures::user(db, "alice", false).await.id;
+    let other = fixtures::user(db, "mallory", false).await.id;
+    // As 0.1.0 wrote them: without the columns added since.
+    let old_row = |user, asn, node, status, age_minutes: i64| async move {
+        let mut row = fixtures::request(user, asn, NET, Some(node), status);
+        row.last_error_code = sea_orm::ActiveValue::NotSet;
+        row.requested_at = Set(chrono::Utc::now() - chrono::Duration::minutes(age_minutes));
+        let id = row.id.clone().unwrap();
+        join_request::Entity::insert(row).exec_without_returning(db).await.unwrap();
+        id
+    };
+    let waiting = old_row(other, 64666, "aaaaaaaaaa", Pending, 60).await;
+    let active = old_row(user, 64500, "aaaaaaaaaa", Active, 30).await;
+    let approved = old_row(user, 64501, "aaaaaaaaaa", Approved, 10).await;
+    let alone = old_row(user, 64500, "bbbbbbbbbb", Pending, 5).await;
+
+    Migrator::up(db, None).await.unwrap();
+    let status = |id| async move { join_request::Entity::find_by_id(id).one(db).await.unwrap().unwrap() };
+    assert_eq!(status(active).await.status, Active, "the member on the node keeps it");
+    let rejected = status(waiting).await;
+    assert_eq!(rejected.status, Rejected, "an older pending request of another member is refused");
+    assert!(rejected.reject_reason.unwrap().contains("Another member's request already uses this ZeroTier node"));
+    let failed = status(approved).await;
+    assert_eq!((failed.status, failed.last_error_code.as_deref()), (Failed, Some("node_in_use")));
+    assert_eq!(status(alone).await.status, Pending, "requests of other nodes are untouched");
+    let settled = audit_event::Entity::find().all(db).await.unwrap();
+    let mut targets: Vec<_> = settled
+        .iter()
+        .filter(|e| e.action == "join_request.node_conflict_settled")
+        .map(|e| (e.target_id.clone(), e.metadata["to_status"].as_str().unwrap().to_owned()))
+        .collect();
+    targets.sort();
+    let mut expected = vec![(waiting.to_string(), "rejected".to_owned()), (approved.to_string(), "failed".to_owned())];
+    expected.sort();
+    assert_eq!(targets, expected);
+    // and the new rule holds from now on
+    assert!(fixtures::request(other, 64666, NET, Some("aaaaaaaaaa"), Pending).insert(db).await.is_err());
 });
 
 db_test!(async fn a_request_without_node_is_its_own_single_slot(t) {

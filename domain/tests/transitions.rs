@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 use domain::audit::{self, Actor};
 use domain::db_test;
+use domain::provisioning::failure::{Failure, FailureCode};
 use domain::testing::{fixtures, TestDb};
 use domain::workflow::{self, DecisionSource, RejectReason, RequestStatus, TransitionError};
 use sea_orm::ActiveModelTrait;
@@ -58,7 +59,7 @@ db_test!(async fn the_happy_path_walks_every_forward_edge_with_one_audit_event_e
     assert_eq!(claimed.lease_owner.as_deref(), Some("worker-1"));
     assert!(claimed.lease_expires_at.unwrap() > chrono::Utc::now());
 
-    let failed = workflow::fail(&t.db, c.request, "worker-1", "controller unreachable").await.unwrap();
+    let failed = workflow::fail(&t.db, c.request, "worker-1", &Failure::new(FailureCode::ControllerUnavailable, "controller unreachable")).await.unwrap();
     assert_eq!(failed.status, RequestStatus::Failed);
     assert_eq!(failed.retry_count, 1);
     assert_eq!(failed.last_error.as_deref(), Some("controller unreachable"));
@@ -131,7 +132,7 @@ db_test!(async fn edges_outside_the_machine_are_refused(t) {
         Err(TransitionError::Conflict { current: RequestStatus::Pending, .. })
     ));
     assert!(matches!(workflow::activate(&t.db, c.request, "w").await, Err(TransitionError::Conflict { .. })));
-    assert!(matches!(workflow::fail(&t.db, c.request, "w", "x").await, Err(TransitionError::Conflict { .. })));
+    assert!(matches!(workflow::fail(&t.db, c.request, "w", &Failure::new(FailureCode::Internal, "x")).await, Err(TransitionError::Conflict { .. })));
     workflow::reject(&t.db, c.request, c.admin, &reason("no")).await.unwrap();
     assert!(matches!(
         workflow::approve(&t.db, c.request, c.admin, DecisionSource::ManualAdmin).await,
@@ -150,7 +151,7 @@ db_test!(async fn only_the_lease_holder_can_finish_provisioning(t) {
     workflow::approve(&t.db, c.request, c.admin, DecisionSource::ManualAdmin).await.unwrap();
     workflow::start_provisioning(&t.db, c.request, "worker-a", Duration::seconds(60)).await.unwrap();
     assert!(matches!(workflow::activate(&t.db, c.request, "worker-b").await, Err(TransitionError::LeaseLost)));
-    assert!(matches!(workflow::fail(&t.db, c.request, "worker-b", "x").await, Err(TransitionError::LeaseLost)));
+    assert!(matches!(workflow::fail(&t.db, c.request, "worker-b", &Failure::new(FailureCode::Internal, "x")).await, Err(TransitionError::LeaseLost)));
     workflow::activate(&t.db, c.request, "worker-a").await.unwrap();
 });
 
@@ -210,3 +211,55 @@ fn reject_reasons_must_say_something() {
     assert!(RejectReason::parse(&"x".repeat(RejectReason::MAX_CHARS + 1)).is_none());
     assert_eq!(RejectReason::parse("  not a member  ").unwrap().as_str(), "not a member");
 }
+
+// The worker's takeover of an expired lease and its audit event are written together: when
+// the event cannot be written, the takeover does not happen either.
+db_test!(async fn a_lease_takeover_is_written_with_its_audit_event_or_not_at_all(t) {
+    use domain::entities::join_request;
+    use domain::provisioning::worker::Worker;
+    use sea_orm::{ConnectionTrait, EntityTrait, Set};
+
+    fixtures::network(&t.db, NET).await;
+    let user = fixtures::user(&t.db, "op", false).await;
+    let mut row = fixtures::request(user.id, 64500, NET, Some("aaaaaaaaaa"), RequestStatus::Provisioning);
+    row.lease_owner = Set(Some("crashed-worker".into()));
+    row.lease_expires_at = Set(Some(chrono::Utc::now() - Duration::seconds(5)));
+    let stuck = row.insert(&t.db).await.unwrap();
+
+    let refuse = match t.backend {
+        domain::testing::Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_recovery_audit BEFORE INSERT ON audit_event \
+             WHEN NEW.action = 'join_request.lease_recovered' BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+                .to_owned(),
+        ],
+        domain::testing::Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_recovery_audit() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'audit refused'; END $$"
+                .to_owned(),
+            "CREATE TRIGGER refuse_recovery_audit BEFORE INSERT ON audit_event FOR EACH ROW \
+             WHEN (NEW.action = 'join_request.lease_recovered') EXECUTE FUNCTION refuse_recovery_audit()"
+                .to_owned(),
+        ],
+    };
+    for sql in &refuse {
+        t.db.execute_unprepared(sql).await.unwrap();
+    }
+    let identity = domain::identity::IdentityConfig {
+        session_key: domain::identity::SessionKey::new(secrecy::SecretString::from("k".to_owned())),
+        local_auth_enabled: true,
+        secure_cookies: false,
+        peeringdb: None,
+    };
+    let services = domain::Services::new(t.db.clone(), domain::RuntimeSettings::default(), identity);
+    let worker = Worker::new(services, "recovering-worker");
+    assert!(worker.claim().await.is_err(), "the audit write fails");
+    let unchanged = join_request::Entity::find_by_id(stuck.id).one(&t.db).await.unwrap().unwrap();
+    assert_eq!(unchanged.lease_owner.as_deref(), Some("crashed-worker"), "no takeover without its audit event");
+
+    t.db.execute_unprepared("DROP TRIGGER refuse_recovery_audit ON audit_event").await.ok();
+    t.db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_recovery_audit").await.ok();
+    let taken = worker.claim().await.unwrap().expect("the expired lease is taken over");
+    assert_eq!(taken.lease_owner.as_deref(), Some(worker.id()));
+    let trail = audit::for_target(&t.db, "join_request", &stuck.id.to_string()).await.unwrap();
+    assert_eq!(trail.iter().filter(|e| e.action == "join_request.lease_recovered").count(), 1);
+});

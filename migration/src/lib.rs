@@ -13,6 +13,7 @@ mod m20261128_000003_join_requests;
 mod m20261128_000004_provisioning;
 mod m20261128_000005_audit;
 mod m20261128_000006_request_list_indexes;
+mod m20261201_000007_node_owner_and_throttle;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_provisioning::Migration),
             Box::new(m20261128_000005_audit::Migration),
             Box::new(m20261128_000006_request_list_indexes::Migration),
+            Box::new(m20261201_000007_node_owner_and_throttle::Migration),
         ]
     }
 }

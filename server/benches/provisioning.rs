@@ -67,7 +67,7 @@ async fn latency(backend: Backend, sim: &ControllerSim, samples: usize) -> (Dura
     lifecycle::bring_up(&services).await.unwrap();
     let user = fixtures::user(&db.db, "bench", true).await;
     let shutdown = CancellationToken::new();
-    let worker = tokio::spawn(Worker::new(services.clone()).run(shutdown.clone()));
+    let worker = tokio::spawn(Worker::new(services.clone(), "bench").run(shutdown.clone()));
     let mut latencies = Vec::with_capacity(samples);
     for i in 0..samples {
         let node = format!("{:010x}", 0x30_0000_0000_u64 + i as u64);
@@ -113,7 +113,7 @@ async fn throughput(backend: Backend, sim: &ControllerSim, count: usize, workers
     }
     let shutdown = CancellationToken::new();
     let started = Instant::now();
-    let handles: Vec<_> = all.iter().map(|s| tokio::spawn(Worker::new(s.clone()).run(shutdown.clone()))).collect();
+    let handles: Vec<_> = all.iter().map(|s| tokio::spawn(Worker::new(s.clone(), "bench").run(shutdown.clone()))).collect();
     loop {
         let active = join_request::Entity::find()
             .filter(join_request::Column::Status.eq(RequestStatus::Active))

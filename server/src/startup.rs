@@ -12,7 +12,7 @@ use domain::provisioning::preflight::{Provisioning, TokenSource as DomainTokenSo
 use domain::provisioning::{self, lifecycle, ProviderKind as DomainProviderKind, ProviderSettings};
 use domain::routeservers::{RouteServer, RouteServerSettings};
 use domain::{RuntimeSettings, Services};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -70,11 +70,13 @@ pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::R
     if matches!(token, DomainTokenSource::Missing) {
         return Ok(Provisioning::new(None, token));
     }
+    // A token file that cannot be read is a broken deployment, not an empty token.
+    let initial_token = token.read().map_err(|e| anyhow::anyhow!("ZT_CONTROLLER_AUTH_TOKEN_FILE: {e}"))?;
     let provider = provisioning::provider(
         kind,
         ProviderSettings {
             base_url,
-            token: token.read().unwrap_or_else(|_| SecretString::from(String::new())),
+            token: initial_token,
             timeout: Duration::from_secs(settings.worker.request_timeout_seconds.into()),
             transient_retries: settings.worker.transient_retries,
             backoff: Duration::from_millis(settings.worker.retry_backoff_milliseconds.into()),
@@ -100,6 +102,7 @@ pub fn route_servers(config: &AppConfig, settings: &RuntimeSettings) -> Option<R
         remote_dir: rs.remote_config_dir.clone(),
         local_asn: rs.local_asn?,
         configure_timeout: Duration::from_secs(settings.route_servers.configure_timeout_seconds.into()),
+        turns: Default::default(),
     })
 }
 
@@ -161,10 +164,11 @@ pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     Ok(services)
 }
 
-/// Deletes expired sessions, old login attempts and used login states every few minutes.
+/// Deletes expired sessions, old login attempts and expired login states every
+/// `auth.housekeeping_interval_seconds`.
 pub fn spawn_housekeeping(services: Services, shutdown: CancellationToken) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(600));
+        let mut every = tokio::time::interval(Duration::from_secs(services.settings.auth.housekeeping_interval_seconds.into()));
         loop {
             tokio::select! {
                 _ = every.tick() => {
@@ -182,10 +186,10 @@ pub fn spawn_housekeeping(services: Services, shutdown: CancellationToken) {
 
 /// Housekeeping, the controller watch and the provisioning worker; the handle ends when
 /// the worker has stopped.
-pub fn spawn_background(services: &Services, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
+pub fn spawn_background(services: &Services, shutdown: &CancellationToken, worker_name: &str) -> tokio::task::JoinHandle<()> {
     spawn_housekeeping(services.clone(), shutdown.clone());
     spawn_controller_watch(services.clone(), shutdown.clone());
-    tokio::spawn(domain::provisioning::worker::Worker::new(services.clone()).run(shutdown.clone()))
+    tokio::spawn(domain::provisioning::worker::Worker::new(services.clone(), worker_name).run(shutdown.clone()))
 }
 
 /// A bound, ready-to-run web server.

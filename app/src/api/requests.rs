@@ -50,7 +50,10 @@ pub struct RequestSummary {
 pub struct TimelineEntry {
     pub status: String,
     pub at: String,
+    /// A rejection's reason; for admins also a failure's full text.
     pub note: Option<String>,
+    /// Why an attempt failed (`provisioning::failure` codes), shown to members in their language.
+    pub failure_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,7 +69,10 @@ pub struct RequestDetail {
     pub summary: RequestSummary,
     pub notes: Option<String>,
     pub reject_reason: Option<String>,
+    /// The full text of the last failure: admins only.
     pub last_error: Option<String>,
+    /// The kind of the last failure, which members are told about in their language.
+    pub last_error_code: Option<String>,
     pub last_error_at: Option<String>,
     pub retry_count: i32,
     pub membership: Option<Membership>,
@@ -142,6 +148,8 @@ pub async fn create_request(
 ) -> Result<String, AppError> {
     let session = crate::server::require_session().await?;
     let services = crate::server::services()?;
+    // The form's empty field means "no node yet".
+    let node_id = node_id.filter(|n| !n.trim().is_empty());
     let input = domain::requests::NewRequest { asn, zt_network_id, node_id, notes };
     let created = domain::requests::create(&services, &session.user, input).await.map_err(AppError::from_request_error)?;
     let id = created.id.to_string();
@@ -169,7 +177,7 @@ pub async fn my_request(id: String) -> Result<RequestDetail, AppError> {
         .ok_or_else(|| AppError::refused("request_not_found"))?;
     let events = domain::audit::for_target(&services.db, "join_request", &id.to_string()).await.map_err(AppError::internal)?;
     let names = crate::server::network_names(&services).await?;
-    Ok(crate::server::detail(&record, &events, &names))
+    Ok(crate::server::detail(&record, &events, &names, crate::server::Audience::Member))
 }
 
 #[server(prefix = "/api/ui", endpoint = "admin-requests")]

@@ -64,7 +64,7 @@ pub async fn local_login(username: String, password: String) -> Result<(), AppEr
         previous_token: previous.as_deref(),
     };
     let login = local::login(&services, attempt).await.map_err(|e| match e {
-        LoginError::RateLimited(retry) => AppError::Refused { code: e.code().into(), retry_after: Some(retry.0), detail: None },
+        LoginError::RateLimited(_) | LoginError::Busy => AppError::Refused { code: e.code().into(), retry_after: e.retry_after(), detail: None },
         LoginError::Database(e) => AppError::internal(e),
         other => AppError::refused(other.code()),
     })?;

@@ -5,7 +5,7 @@ use crate::i18n::{t, use_i18n};
 use crate::text::{error_message, status_label};
 
 /// An error from the server in plain words, with its short code for support requests.
-/// A duplicate request links to the existing one; a stale transition names the status
+/// A duplicate request (or a node the operator already uses) links to the existing one; a stale transition names the status
 /// the request has now; a throttled login says how long to wait.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
@@ -17,7 +17,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         move || error_message(i18n.get_locale(), &error)
     };
     let extra = match error {
-        AppError::Refused { code, detail: Some(existing), .. } if code == "duplicate_active_request" => {
+        AppError::Refused { code, detail: Some(existing), .. } if code == "duplicate_active_request" || code == "node_in_use" => {
             Some(view! { " " <a href=format!("/requests/{existing}")>{tr!(onboarding.see_existing)}</a> }.into_any())
         }
         AppError::Refused { code, detail: Some(current), .. } if code == "invalid_status_transition" => Some(

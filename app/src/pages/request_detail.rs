@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::requests::{my_request, RequestDetail};
 use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
 use crate::i18n::{t_string, use_i18n};
+use crate::text::failure_message;
 use crate::viewer::RequireViewer;
 
 /// One of the operator's requests, refreshed until its status settles.
@@ -64,12 +65,14 @@ pub fn RequestCard(detail: RequestDetail) -> impl IntoView {
         })}
         {(s.status == "failed").then(|| {
             let last_error = detail.last_error.clone();
+            let code = detail.last_error_code.clone();
             view! {
                 <div class="card notice error-card" role="alert">
                     <h2>{tr!(request.failed_title)}</h2>
-                    <p>{match last_error {
-                        Some(text) => text.into_any(),
-                        None => tr!(request.failed_no_detail).into_any(),
+                    <p>{match (last_error, code) {
+                        (Some(text), _) => text.into_any(),
+                        (None, Some(code)) => (move || failure_message(i18n.get_locale(), &code)).into_any(),
+                        (None, None) => tr!(request.failed_no_detail).into_any(),
                     }}</p>
                     {detail.last_error_at.as_ref().map(|at| {
                         let time = short_time(at);
@@ -110,7 +113,11 @@ pub fn RequestCard(detail: RequestDetail) -> impl IntoView {
                     <li>
                         <StatusBadge status=t.status/>
                         <time class="caption" datetime=t.at.clone()>{short_time(&t.at)}</time>
-                        {t.note.map(|n| view! { <p>{n}</p> })}
+                        {match (t.note, t.failure_code) {
+                            (Some(n), _) => Some(view! { <p>{n}</p> }.into_any()),
+                            (None, Some(code)) => Some(view! { <p>{move || failure_message(i18n.get_locale(), &code)}</p> }.into_any()),
+                            (None, None) => None,
+                        }}
                     </li>
                 }).collect_view()}
             </ol>

@@ -3,12 +3,9 @@
 
 mod views;
 
-pub use views::{admin_detail, admin_filters, detail, network_names, operator_names, summary, ADMIN_PAGE_SIZE};
+pub use views::{admin_detail, admin_filters, detail, network_names, operator_names, summary, Audience, ADMIN_PAGE_SIZE};
 
-use std::net::SocketAddr;
-
-use axum::extract::ConnectInfo;
-use domain::identity::{cookie, sessions, CurrentSession};
+use domain::identity::{cookie, sessions, ClientAddr, CurrentSession};
 use domain::Services;
 use http::header::{COOKIE, SET_COOKIE};
 use http::request::Parts;
@@ -34,28 +31,28 @@ fn parts() -> Result<Parts, AppError> {
 /// The session cookie's token, if the request carries one.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<Parts>()?;
-    cookie::token_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()))
+    let secure = use_context::<Services>()?.identity.secure_cookies;
+    cookie::token_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()), secure)
 }
 
 /// The PeeringDB login state bound to this browser, if any.
 pub fn login_state() -> Option<String> {
     let parts = use_context::<Parts>()?;
-    cookie::login_state_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()))
+    let secure = use_context::<Services>()?.identity.secure_cookies;
+    cookie::login_state_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()), secure)
 }
 
-/// The client's address (login throttling, audit trail).
+/// The client's address (login throttling, audit trail), as the web tier decided it
+/// (trusted proxies included).
 pub fn client_addr() -> String {
-    parts()
-        .ok()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string()))
-        .unwrap_or_else(|| "unknown".to_owned())
+    parts().ok().and_then(|p| p.extensions.get::<ClientAddr>().copied()).map_or_else(|| "unknown".to_owned(), |c| c.to_string())
 }
 
 /// The caller's live session, if any.
 pub async fn session() -> Result<Option<CurrentSession>, AppError> {
     let Some(token) = session_token() else { return Ok(None) };
     let services = services()?;
-    sessions::resolve(&services.db, &services.identity.session_key, &services.settings.auth, &token)
+    sessions::resolve(&services.db, &services.identity, &services.settings.auth, &token)
         .await
         .map_err(AppError::internal)
 }

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use domain::clock::rfc3339;
+use domain::provisioning::failure::FailureCode;
 use domain::entities::audit_event;
-use domain::requests::{AdminFilters, RequestRecord};
+use domain::requests::{AdminFilters, RequestRecord, MAX_MIN_AGE_MINUTES};
 use domain::types::{Asn, NetworkId};
 use domain::workflow::RequestStatus;
 use domain::Services;
@@ -58,30 +59,41 @@ pub fn summary(record: &RequestRecord, names: &HashMap<String, String>, operator
     }
 }
 
-fn timeline(events: &[audit_event::Model]) -> Vec<TimelineEntry> {
+/// Who reads a request: its member sees what failed in plain words, admins the full text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Member,
+    Admin,
+}
+
+fn timeline(events: &[audit_event::Model], audience: Audience) -> Vec<TimelineEntry> {
+    let text = |e: &audit_event::Model, key: &str| e.metadata.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     events
         .iter()
         .filter_map(|e| {
             let status = e.metadata.get("to_status")?.as_str()?.to_owned();
-            let note = match status.as_str() {
-                "rejected" => e.metadata.get("reject_reason"),
-                "failed" => e.metadata.get("error"),
-                _ => None,
-            }
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
-            Some(TimelineEntry { status, at: rfc3339(e.created_at), note })
+            let (note, failure_code) = match status.as_str() {
+                "rejected" => (text(e, "reject_reason"), None),
+                "failed" => {
+                    let code = text(e, "error_code").or_else(|| Some(FailureCode::Internal.as_str().to_owned()));
+                    (if audience == Audience::Admin { text(e, "error") } else { None }, code)
+                }
+                _ => (None, None),
+            };
+            Some(TimelineEntry { status, at: rfc3339(e.created_at), note, failure_code })
         })
         .collect()
 }
 
-pub fn detail(record: &RequestRecord, events: &[audit_event::Model], names: &HashMap<String, String>) -> RequestDetail {
+pub fn detail(record: &RequestRecord, events: &[audit_event::Model], names: &HashMap<String, String>, audience: Audience) -> RequestDetail {
     let r = &record.request;
+    let failed = r.last_error.is_some() || r.last_error_code.is_some();
     RequestDetail {
         summary: summary(record, names, None),
         notes: r.notes.clone(),
         reject_reason: r.reject_reason.clone(),
-        last_error: r.last_error.clone(),
+        last_error: if audience == Audience::Admin { r.last_error.clone() } else { None },
+        last_error_code: failed.then(|| r.last_error_code.clone().unwrap_or_else(|| FailureCode::Internal.as_str().to_owned())),
         last_error_at: r.last_error_at.map(rfc3339),
         retry_count: r.retry_count,
         membership: record.membership.as_ref().map(|m| Membership {
@@ -89,7 +101,7 @@ pub fn detail(record: &RequestRecord, events: &[audit_event::Model], names: &Has
             is_authorized: m.is_authorized,
             assigned_ips: serde_json::from_value(m.assigned_ips.clone()).unwrap_or_default(),
         }),
-        timeline: timeline(events),
+        timeline: timeline(events, audience),
         settled: r.status.is_settled(),
     }
 }
@@ -120,7 +132,12 @@ pub fn admin_filters(
             None => None,
             Some(s) => Some(NetworkId::parse(&s).map_err(|e| invalid("zt_network_id", e.0))?.to_string()),
         },
-        min_age_minutes,
+        min_age_minutes: match min_age_minutes {
+            Some(m) if m > MAX_MIN_AGE_MINUTES => {
+                return Err(invalid("min_age_minutes", format!("must be at most {MAX_MIN_AGE_MINUTES}")));
+            }
+            other => other,
+        },
     })
 }
 
@@ -170,7 +187,7 @@ pub async fn admin_detail(services: &Services, id: Uuid) -> Result<AdminDetail, 
         }
     }
     Ok(AdminDetail {
-        request: detail(&record, &events, &names),
+        request: detail(&record, &events, &names, Audience::Admin),
         operator: Operator {
             name: user.full_name.clone().unwrap_or_else(|| user.username.clone()),
             username: user.username.clone(),

@@ -16,7 +16,10 @@ pub struct Model {
     pub node_id: Option<String>,
     pub notes: Option<String>,
     pub reject_reason: Option<String>,
+    /// Full text for admins: what failed, where, and what to do.
     pub last_error: Option<String>,
+    /// The kind of failure, which decides what members are told (`provisioning::failure`).
+    pub last_error_code: Option<String>,
     pub last_error_at: Option<DateTimeUtc>,
     /// Failed provisioning attempts so far.
     pub retry_count: i32,

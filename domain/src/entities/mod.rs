@@ -5,6 +5,7 @@ pub mod audit_event;
 pub mod join_request;
 pub mod local_credential;
 pub mod login_attempt;
+pub mod login_throttle_notice;
 pub mod oauth_state;
 pub mod user_asn;
 pub mod user_network_access;

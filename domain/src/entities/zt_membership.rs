@@ -20,6 +20,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::join_request::Entity",
+        from = "Column::JoinRequestId",
+        to = "super::join_request::Column::Id"
+    )]
+    JoinRequest,
+}
+
+impl Related<super::join_request::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::JoinRequest.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

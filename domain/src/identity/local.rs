@@ -31,18 +31,30 @@ pub enum LoginError {
     CredentialDisabled,
     #[error("too many failed logins; retry in {} s", .0 .0)]
     RateLimited(RetryAfter),
+    /// More logins are waiting for a password check than the server takes at once.
+    #[error("too many logins at once; retry in a moment")]
+    Busy,
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
 }
 
 impl LoginError {
+    /// Seconds until trying again makes sense, for refusals that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(RetryAfter(seconds)) => Some(*seconds),
+            Self::Busy => Some(1),
+            _ => None,
+        }
+    }
+
     /// The public error code (SPEC §5) of this refusal.
     pub fn code(&self) -> &'static str {
         match self {
             Self::LocalAuthDisabled => "local_auth_disabled",
             Self::InvalidCredentials => "invalid_credentials",
             Self::CredentialDisabled => "credential_disabled",
-            Self::RateLimited(_) => "rate_limited",
+            Self::RateLimited(_) | Self::Busy => "rate_limited",
             Self::Database(_) => "internal_error",
         }
     }
@@ -90,10 +102,21 @@ async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<L
         return Err(LoginError::LocalAuthDisabled);
     }
     let auth = &services.settings.auth;
-    if let Err(retry) = throttle::check(&services.db, auth, &key, client).await? {
-        refuse(services, &key, client, "rate_limited").await?;
-        return Err(LoginError::RateLimited(retry));
-    }
+    let reservation = match throttle::reserve(&services.db, auth, &key, client).await? {
+        Ok(reservation) => reservation,
+        Err(throttled) => {
+            // Audited once per window and key: a flood of refusals is one event.
+            if throttle::first_refusal_of_window(&services.db, &throttled).await? {
+                let entry = AuditEntry::new(Actor::System(audit::SystemActor::Web), "auth.login_throttled", "login", truncate(&key, 64))
+                    .with("method", "local")
+                    .with("throttle_key", throttled.key.as_stored())
+                    .with("retry_after_seconds", throttled.retry_after.0)
+                    .with("client_addr", client);
+                audit::record(&services.db, entry).await?;
+            }
+            return Err(LoginError::RateLimited(throttled.retry_after));
+        }
+    };
 
     let credential = if key.is_empty() || key.len() > 255 {
         None
@@ -103,18 +126,21 @@ async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<L
             .one(&services.db)
             .await?
     };
-    let matched = password::verify(attempt.password, credential.as_ref().map(|c| c.password_hash.clone())).await;
+    let Ok(matched) = password::verify(attempt.password, credential.as_ref().map(|c| c.password_hash.clone())).await else {
+        // Not checked at all, so not a failure either.
+        throttle::release(&services.db, reservation).await?;
+        return Err(LoginError::Busy);
+    };
+    // A failure stays counted as the reservation made it.
     let credential = match (credential, matched) {
         (Some(c), true) => c,
         (found, _) => {
-            throttle::record(&services.db, &key, client, false).await?;
             let reason = if found.is_some() { "wrong_password" } else { "unknown_username" };
             refuse(services, &key, client, reason).await?;
             return Err(LoginError::InvalidCredentials);
         }
     };
     if !credential.is_enabled {
-        throttle::record(&services.db, &key, client, false).await?;
         refuse(services, &key, client, "credential_disabled").await?;
         return Err(LoginError::CredentialDisabled);
     }
@@ -128,7 +154,7 @@ async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<L
     credential.last_login_at = Set(Some(Utc::now()));
     credential.update(&txn).await?;
     let (token, _) = sessions::create(&txn, &services.identity.session_key, auth, user_id, AuthMethod::Local).await?;
-    throttle::record(&txn, &key, client, true).await?;
+    throttle::succeeded(&txn, reservation).await?;
     audit::record(
         &txn,
         AuditEntry::new(Actor::User(user_id), "auth.login_succeeded", "app_user", user_id)

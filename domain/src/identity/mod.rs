@@ -16,6 +16,17 @@ use crate::Services;
 
 pub use sessions::{AuthMethod, CurrentSession, SessionKey, SessionToken, COOKIE_NAME};
 
+/// The address a request came from, as the web tier decided it (the peer, or the client
+/// a trusted proxy named): what login throttling and the audit trail record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl std::fmt::Display for ClientAddr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// How people may log in, and how their sessions are keyed.
 #[derive(Debug, Clone)]
 pub struct IdentityConfig {

@@ -113,14 +113,16 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// Looks up the session of a cookie value. Expired sessions (idle or absolute) are
-/// deleted and give `None`; a live one has its last-seen time refreshed (at most once a
-/// minute, to spare writes).
+/// deleted and give `None`, and so are local-account sessions once local accounts are
+/// turned off (`LOCAL_AUTH_ENABLED=false`); a live one has its last-seen time refreshed
+/// (at most once a minute, to spare writes).
 pub async fn resolve<C: ConnectionTrait>(
     conn: &C,
-    key: &SessionKey,
+    identity: &super::IdentityConfig,
     settings: &AuthSettings,
     token: &str,
 ) -> Result<Option<CurrentSession>, DbErr> {
+    let key = &identity.session_key;
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
@@ -134,7 +136,9 @@ pub async fn resolve<C: ConnectionTrait>(
     };
     let now = Utc::now();
     let idle_deadline = session.last_seen_at + Duration::seconds(settings.session_idle_timeout_seconds.into());
-    if now >= session.expires_at || now >= idle_deadline {
+    let auth_method = if session.auth_method == "peeringdb" { AuthMethod::Peeringdb } else { AuthMethod::Local };
+    let local_turned_off = auth_method == AuthMethod::Local && !identity.local_auth_enabled;
+    if now >= session.expires_at || now >= idle_deadline || local_turned_off {
         user_session::Entity::delete_by_id(id).exec(conn).await?;
         return Ok(None);
     }
@@ -145,7 +149,6 @@ pub async fn resolve<C: ConnectionTrait>(
             .exec(conn)
             .await?;
     }
-    let auth_method = if session.auth_method == "peeringdb" { AuthMethod::Peeringdb } else { AuthMethod::Local };
     Ok(Some(CurrentSession { session_id: id, auth_method, user, expires_at: session.expires_at }))
 }
 

@@ -7,10 +7,13 @@ use serde_json::json;
 
 use super::http::{AuthStyle, Http};
 use super::{
-    AuthorizeMember, ControllerNetworkSpec, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings,
-    ZeroTierProvider,
+    ip_list, tagged_request, AuthorizeMember, ControllerNetworkSpec, MemberResult, ProviderError, ProviderErrorKind,
+    ProviderSettings, RemoteMember, ZeroTierProvider,
 };
-use crate::types::{ControllerAddress, NetworkId};
+use crate::types::{ControllerAddress, NetworkId, NodeId};
+
+/// How the portal describes the members it writes; the request id follows.
+const DESCRIPTION_PREFIX: &str = "ZT-IX join request";
 
 #[derive(Debug)]
 pub struct Central {
@@ -40,13 +43,27 @@ impl ZeroTierProvider for Central {
         Ok(())
     }
 
+    async fn member(&self, network: &NetworkId, node: &NodeId) -> Result<Option<RemoteMember>, ProviderError> {
+        let operation = format!("reading node {node} on network {network}");
+        let path = format!("/network/{network}/member/{node}");
+        match self.http.send(&operation, Method::GET, &path, None).await {
+            Ok((_, member)) => Ok(Some(RemoteMember {
+                authorized: member["config"]["authorized"].as_bool() == Some(true),
+                ip_assignments: ip_list(&member["config"]["ipAssignments"]),
+                request_id: tagged_request(member["description"].as_str(), DESCRIPTION_PREFIX),
+            })),
+            Err(e) if e.kind == ProviderErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError> {
         let operation = format!("authorizing node {} on network {}", member.node, member.network);
         let path = format!("/network/{}/member/{}", member.network, member.node);
         let ips: Vec<String> = member.ip_assignments.iter().map(ToString::to_string).collect();
         let body = json!({
             "name": format!("AS{}", member.asn),
-            "description": format!("ZT-IX join request {}", member.request_id),
+            "description": format!("{DESCRIPTION_PREFIX} {}", member.request_id),
             "config": {"authorized": true, "ipAssignments": ips, "noAutoAssignIps": true},
         });
         let (_, answer) = self.http.send(&operation, Method::POST, &path, Some(&body)).await?;

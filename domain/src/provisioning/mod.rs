@@ -6,10 +6,12 @@
 pub mod backup;
 mod central;
 mod error;
+pub mod failure;
 mod http;
 pub mod ipv6;
 pub mod lifecycle;
 pub mod membership;
+pub mod ownership;
 pub mod preflight;
 mod self_hosted;
 pub mod worker;
@@ -36,6 +38,17 @@ pub struct MemberResult {
     pub provider_name: &'static str,
 }
 
+/// A member as the controller has it before the portal writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteMember {
+    pub authorized: bool,
+    /// Canonical text form of each assigned address.
+    pub ip_assignments: Vec<String>,
+    /// The join request that wrote it, read from the name or description the portal
+    /// gives its members; `None` for members the portal did not write.
+    pub request_id: Option<Uuid>,
+}
+
 /// One member to authorize, with its address.
 #[derive(Debug, Clone)]
 pub struct AuthorizeMember<'a> {
@@ -59,6 +72,9 @@ pub trait ZeroTierProvider: Send + Sync + std::fmt::Debug {
     /// The network exists on the controller.
     async fn validate_network(&self, network: &NetworkId) -> Result<(), ProviderError>;
 
+    /// The member as stored on the controller, or `None` when there is none.
+    async fn member(&self, network: &NetworkId, node: &NodeId) -> Result<Option<RemoteMember>, ProviderError>;
+
     /// Authorizes the node with exactly `ip_assignments` (no automatic addresses).
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError>;
 
@@ -67,6 +83,26 @@ pub trait ZeroTierProvider: Send + Sync + std::fmt::Debug {
 
     /// Uses a new API token from now on.
     fn set_token(&self, token: secrecy::SecretString);
+}
+
+/// The addresses in a member's `ipAssignments`, in canonical form (unparsable entries kept as sent).
+fn ip_list(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str())
+                .map(|ip| ip.parse::<std::net::IpAddr>().map_or_else(|_| ip.to_owned(), |ip| ip.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The request id in a member name or description the portal wrote (the last word).
+fn tagged_request(text: Option<&str>, prefix: &str) -> Option<Uuid> {
+    let text = text?.trim();
+    let rest = text.strip_prefix(prefix)?;
+    rest.split_whitespace().last().and_then(|word| Uuid::parse_str(word).ok())
 }
 
 /// How provider calls behave.

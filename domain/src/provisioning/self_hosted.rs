@@ -6,8 +6,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::http::{AuthStyle, Http};
-use super::{AuthorizeMember, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings, ZeroTierProvider};
-use crate::types::{ControllerAddress, Ipv6Prefix, NetworkId};
+use super::{ip_list, tagged_request, AuthorizeMember, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings, RemoteMember, ZeroTierProvider};
+use crate::types::{ControllerAddress, Ipv6Prefix, NetworkId, NodeId};
 
 /// How an exchange network must look on the controller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,21 @@ impl ZeroTierProvider for SelfHostedController {
         let path = format!("/controller/network/{network}");
         self.http.send(&format!("checking network {network}"), Method::GET, &path, None).await?;
         Ok(())
+    }
+
+    async fn member(&self, network: &NetworkId, node: &NodeId) -> Result<Option<RemoteMember>, ProviderError> {
+        let operation = format!("reading node {node} on network {network}");
+        let path = format!("/controller/network/{network}/member/{node}");
+        match self.http.send(&operation, Method::GET, &path, None).await {
+            Ok((_, member)) => Ok(Some(RemoteMember {
+                authorized: member["authorized"].as_bool() == Some(true),
+                ip_assignments: ip_list(&member["ipAssignments"]),
+                // The portal names members "AS<asn> <request id>".
+                request_id: tagged_request(member["name"].as_str(), "AS"),
+            })),
+            Err(e) if e.kind == ProviderErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError> {

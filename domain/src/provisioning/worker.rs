@@ -11,13 +11,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::{ipv6, membership, AuthorizeMember};
+use super::failure::{Failure, FailureCode};
+use super::{ipv6, membership, ownership, AuthorizeMember};
 use crate::routeservers::{self, HostOutcome, PeerConfig};
 use crate::audit::{self, Actor, AuditEntry, SystemActor};
 use crate::entities::{join_request, zt_network};
@@ -68,9 +69,10 @@ pub async fn notify_workers(services: &Services) {
 }
 
 impl Worker {
-    pub fn new(services: Services) -> Self {
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".into());
-        let id = format!("{host}-{}-{}", std::process::id(), &Uuid::new_v4().simple().to_string()[..8]);
+    /// A worker named after `name` (the host or pod, from configuration); its id adds the
+    /// process and a random part, so two workers never share one.
+    pub fn new(services: Services, name: &str) -> Self {
+        let id = format!("{name}-{}-{}", std::process::id(), &Uuid::new_v4().simple().to_string()[..8]);
         Self { services, id: id.chars().take(64).collect::<String>().into() }
     }
 
@@ -116,6 +118,8 @@ impl Worker {
             .all(db)
             .await?;
         for stale in expired {
+            // The takeover and its audit event are one unit: both or neither.
+            let txn = db.begin().await?;
             let taken = join_request::Entity::update_many()
                 .col_expr(join_request::Column::LeaseOwner, Expr::value(self.id.as_ref()))
                 .col_expr(join_request::Column::LeaseExpiresAt, Expr::value(now + self.lease()))
@@ -123,19 +127,19 @@ impl Worker {
                 .filter(join_request::Column::Id.eq(stale.id))
                 .filter(join_request::Column::Status.eq(RequestStatus::Provisioning))
                 .filter(join_request::Column::LeaseExpiresAt.lt(now))
-                .exec_with_returning(db)
+                .exec_with_returning(&txn)
                 .await?;
-            if let Some(request) = taken.into_iter().next() {
-                audit::record(
-                    db,
-                    AuditEntry::new(Actor::System(SystemActor::Worker), "join_request.lease_recovered", "join_request", request.id)
-                        .with("previous_worker", stale.lease_owner.clone())
-                        .with("worker", self.id.as_ref()),
-                )
-                .await?;
-                tracing::warn!(request.id = %request.id, previous = ?stale.lease_owner, "took over a request whose lease expired");
-                return Ok(Some(request));
-            }
+            let Some(request) = taken.into_iter().next() else { continue };
+            audit::record(
+                &txn,
+                AuditEntry::new(Actor::System(SystemActor::Worker), "join_request.lease_recovered", "join_request", request.id)
+                    .with("previous_worker", stale.lease_owner.clone())
+                    .with("worker", self.id.as_ref()),
+            )
+            .await?;
+            txn.commit().await?;
+            tracing::warn!(request.id = %request.id, previous = ?stale.lease_owner, "took over a request whose lease expired");
+            return Ok(Some(request));
         }
         Ok(None)
     }
@@ -158,31 +162,55 @@ impl Worker {
         }
     }
 
-    /// The provisioning steps; an `Err` is the request's actionable `last_error`.
-    async fn steps(&self, request: &join_request::Model) -> Result<(), String> {
+    /// The provisioning steps; an `Err` says what failed, for the member and for admins.
+    async fn steps(&self, request: &join_request::Model) -> Result<(), Failure> {
+        let db = &self.services.db;
         let provisioning = &self.services.provisioning;
-        provisioning.preflight().await.map_err(|e| format!("Controller preflight failed, so provisioning is blocked: {e}"))?;
+        provisioning.preflight().await.map_err(|e| {
+            Failure::new(FailureCode::ControllerUnavailable, format!("Controller preflight failed, so provisioning is blocked: {e}"))
+        })?;
         let node = match request.node_id.as_deref().map(NodeId::parse) {
             Some(Ok(node)) => node,
-            Some(Err(e)) => return Err(format!("The request's node id is invalid ({e}). File a new request with the right node id.")),
-            None => return Err("The request has no ZeroTier node id, so there is no member to authorize. File a new request with the node id (`zerotier-cli info`).".into()),
+            Some(Err(e)) => {
+                return Err(Failure::new(
+                    FailureCode::NodeIdInvalid,
+                    format!("The request's node id is invalid ({e}). The member must file a new request with the right node id."),
+                ))
+            }
+            None => {
+                return Err(Failure::new(
+                    FailureCode::NodeIdMissing,
+                    "The request has no ZeroTier node id, so there is no member to authorize. The member must file a new request with the node id (`zerotier-cli info`).",
+                ))
+            }
         };
-        let network_id = NetworkId::parse(&request.zt_network_id).map_err(|e| e.to_string())?;
-        let asn = Asn::parse(request.asn).map_err(|e| e.to_string())?;
+        let internal = |what: &str, e: &dyn std::fmt::Display| Failure::new(FailureCode::Internal, format!("{what} failed on the database ({e}); retry the request."));
+        let network_id = NetworkId::parse(&request.zt_network_id).map_err(|e| internal("Reading the network id", &e))?;
+        let asn = Asn::parse(request.asn).map_err(|e| internal("Reading the ASN", &e))?;
         let network = zt_network::Entity::find_by_id(request.zt_network_id.clone())
-            .one(&self.services.db)
+            .one(db)
             .await
-            .map_err(|e| format!("Reading network {} failed: {e}", request.zt_network_id))?;
+            .map_err(|e| internal(&format!("Reading network {}", request.zt_network_id), &e))?;
         let network_name = network.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| request.zt_network_id.clone());
         let prefix = network.and_then(|n| n.ipv6_prefix).and_then(|p| Ipv6Prefix::parse(&p).ok());
-        let assignment = ipv6::allocate(&self.services.db, request.id, &request.zt_network_id, prefix.as_ref(), asn)
-            .await
-            .map_err(|e| match e {
-                ipv6::AllocationError::Database(e) => format!("Allocating the IPv6 address failed on the database ({e}); retry the request."),
-                other => format!("No IPv6 address could be allocated: {other}. Check the network's ipv6_prefix in the runtime configuration."),
-            })?;
-        let ip: std::net::Ipv6Addr = assignment.assigned_ip.parse().map_err(|e| format!("stored address is invalid: {e}"))?;
-        let provider = provisioning.provider().map_err(|e| e.to_string())?;
+        if let Some(conflict) = ownership::local_conflict(db, request.id, &network_id, &node).await.map_err(|e| internal("Checking the node's owner", &e))? {
+            return Err(conflict);
+        }
+        let assignment = ipv6::allocate(db, request.id, &request.zt_network_id, prefix.as_ref(), asn).await.map_err(|e| match e {
+            ipv6::AllocationError::Database(e) => internal("Allocating the IPv6 address", &e),
+            other => Failure::new(
+                FailureCode::AddressUnavailable,
+                format!("No IPv6 address could be allocated: {other}. Check the network's ipv6_prefix in the runtime configuration."),
+            ),
+        })?;
+        let ip: std::net::Ipv6Addr = assignment.assigned_ip.parse().map_err(|e| internal("Reading the stored address", &e))?;
+        let provider = provisioning.provider().map_err(Failure::from)?;
+        let ours = vec![ip.to_string()];
+        if let Some(remote) = provider.member(&network_id, &node).await.map_err(Failure::from)? {
+            if let Some(conflict) = ownership::remote_conflict(request.id, &network_id, &node, &remote, &ours) {
+                return Err(conflict);
+            }
+        }
         let member = provider
             .authorize_member(&AuthorizeMember {
                 network: &network_id,
@@ -192,10 +220,10 @@ impl Worker {
                 ip_assignments: &[ip],
             })
             .await
-            .map_err(|e| e.to_string())?;
-        membership::upsert(&self.services.db, request.id, network_id.as_str(), node.as_str(), &member)
+            .map_err(Failure::from)?;
+        membership::upsert(db, request.id, network_id.as_str(), node.as_str(), &member)
             .await
-            .map_err(|e| format!("Storing the membership failed: {e}"))?;
+            .map_err(|e| internal("Storing the membership", &e))?;
         self.configure_route_servers(request, asn, ip, network_name).await
     }
 
@@ -207,13 +235,14 @@ impl Worker {
         asn: Asn,
         ip: std::net::Ipv6Addr,
         network_name: String,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let db = &self.services.db;
         let worker = Actor::System(SystemActor::Worker);
+        let audit_failed = |e: DbErr| Failure::new(FailureCode::Internal, format!("Recording the route-server outcome failed on the database ({e}); retry the request."));
         let Some(settings) = &self.services.route_servers else {
             audit::record(db, AuditEntry::new(worker, "route_servers.skipped", "join_request", request.id).with("reason", "no route servers are configured"))
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(audit_failed)?;
             return Ok(());
         };
         let policy = &self.services.settings.route_servers;
@@ -239,10 +268,10 @@ impl Worker {
                     .with("detail", detail.as_str())
                     .with("rolled_back", true),
             };
-            audit::record(db, entry).await.map_err(|e| e.to_string())?;
+            audit::record(db, entry).await.map_err(audit_failed)?;
         }
         match routeservers::failure_summary(&results) {
-            Some(summary) => Err(summary),
+            Some(summary) => Err(Failure::new(FailureCode::RouteServerFailed, summary)),
             None => Ok(()),
         }
     }
@@ -254,11 +283,11 @@ impl Worker {
         async {
             let result = tokio::select! {
                 result = self.steps(&request) => result,
-                () = self.heartbeat(id) => Err("The provisioning lease was lost while working.".to_owned()),
+                () = self.heartbeat(id) => Err(Failure::new(FailureCode::LeaseLost, "The provisioning lease was lost while working.")),
             };
             let finished = match &result {
                 Ok(()) => workflow::activate(&self.services.db, id, &self.id).await.map(|_| Outcome::Active(id)),
-                Err(error) => workflow::fail(&self.services.db, id, &self.id, error).await.map(|_| Outcome::Failed(id)),
+                Err(failure) => workflow::fail(&self.services.db, id, &self.id, failure).await.map(|_| Outcome::Failed(id)),
             };
             match finished {
                 Ok(outcome) => {
@@ -270,8 +299,8 @@ impl Worker {
                                 crate::metrics::approve_to_active(Utc::now() - approved);
                             }
                         }
-                        Err(error) => {
-                            tracing::warn!(%error, "request failed");
+                        Err(failure) => {
+                            tracing::warn!(code = %failure.code, error = %failure.detail, "request failed");
                             crate::metrics::provisioning_attempt("failed");
                         }
                     }

@@ -1,15 +1,15 @@
 //! A new join request, checked against every rule: valid input, an active network, an
 //! ASN the user may represent, the user's network restrictions, one live request per
-//! (ASN, network, node). In `policy_auto` mode it is approved at once.
+//! (ASN, network, node), and a node held by one member only. In `policy_auto` mode it is
+//! approved at once.
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::{RequestError, MAX_NOTES_CHARS};
+use super::{eligibility, Ineligible, RequestError, MAX_NOTES_CHARS};
 use crate::audit::{self, Actor, AuditEntry, SystemActor};
-use crate::entities::{app_user, join_request, user_asn, zt_network};
-use crate::identity::users;
+use crate::entities::{app_user, join_request, zt_membership};
 use crate::settings::ApprovalMode;
 use crate::types::{Asn, NetworkId, NodeId};
 use crate::workflow::{self, DecisionSource, RequestStatus};
@@ -34,8 +34,12 @@ struct Valid {
 fn validate(input: &NewRequest) -> Result<Valid, RequestError> {
     let asn = Asn::parse(input.asn).map_err(|e| RequestError::validation("asn", e.0))?;
     let network = NetworkId::parse(&input.zt_network_id).map_err(|e| RequestError::validation("zt_network_id", e.0))?;
-    let node = match input.node_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // No node yet is said by leaving it out (or null); an empty string is a mistake.
+    let node = match input.node_id.as_deref().map(str::trim) {
         None => None,
+        Some("") => {
+            return Err(RequestError::validation("node_id", "node_id must be 10 hex digits; leave it out (or send null) for no node yet"))
+        }
         Some(raw) => Some(NodeId::parse(raw).map_err(|e| RequestError::validation("node_id", e.0))?),
     };
     let notes = input.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
@@ -45,20 +49,49 @@ fn validate(input: &NewRequest) -> Result<Valid, RequestError> {
     Ok(Valid { asn, network, node, notes })
 }
 
-/// The live request holding the (ASN, network, node) slot, if any.
-async fn live_duplicate<C: ConnectionTrait>(conn: &C, valid: &Valid) -> Result<Option<Uuid>, sea_orm::DbErr> {
+/// Why the new request cannot take its slot, if it cannot: a live request of the same
+/// ASN for the same node (a duplicate), or the node held by any other live request or
+/// membership on the network, whatever its ASN. Only the caller's own request ids are
+/// named; another member's request stays hidden.
+async fn slot_conflict<C: ConnectionTrait>(conn: &C, user_id: Uuid, valid: &Valid) -> Result<Option<RequestError>, sea_orm::DbErr> {
     let node = match &valid.node {
         Some(node) => join_request::Column::NodeId.eq(node.as_str()),
         None => join_request::Column::NodeId.is_null(),
     };
-    Ok(join_request::Entity::find()
+    let duplicate = join_request::Entity::find()
         .filter(join_request::Column::Asn.eq(valid.asn.as_i64()))
         .filter(join_request::Column::ZtNetworkId.eq(valid.network.as_str()))
         .filter(Condition::all().add(node))
         .filter(join_request::Column::Status.is_in(RequestStatus::LIVE))
         .one(conn)
-        .await?
-        .map(|r| r.id))
+        .await?;
+    if let Some(existing) = duplicate {
+        return Ok(Some(RequestError::Duplicate { existing_request_id: existing.id }));
+    }
+    let Some(node) = &valid.node else { return Ok(None) };
+    let live = join_request::Entity::find()
+        .filter(join_request::Column::ZtNetworkId.eq(valid.network.as_str()))
+        .filter(join_request::Column::NodeId.eq(node.as_str()))
+        .filter(join_request::Column::Status.is_in(RequestStatus::LIVE))
+        .one(conn)
+        .await?;
+    let holder = match live {
+        Some(request) => Some(request),
+        None => {
+            let member = zt_membership::Entity::find()
+                .filter(zt_membership::Column::ZtNetworkId.eq(valid.network.as_str()))
+                .filter(zt_membership::Column::NodeId.eq(node.as_str()))
+                .find_also_related(join_request::Entity)
+                .one(conn)
+                .await?;
+            match member {
+                Some((_, request)) => request,
+                None => return Ok(None),
+            }
+        }
+    };
+    let own_request_id = holder.filter(|r| r.user_id == user_id).map(|r| r.id);
+    Ok(Some(RequestError::NodeInUse { own_request_id }))
 }
 
 #[tracing::instrument(skip_all, fields(user.id = %user.id))]
@@ -66,25 +99,14 @@ pub async fn create(services: &Services, user: &app_user::Model, input: NewReque
     let valid = validate(&input)?;
     let db = &services.db;
 
-    let network = zt_network::Entity::find_by_id(valid.network.as_str().to_owned()).one(db).await?;
-    if !network.is_some_and(|n| n.is_active) {
-        return Err(RequestError::InvalidNetwork(valid.network.to_string()));
+    match eligibility::check(db, user.id, valid.asn.as_i64(), valid.network.as_str()).await? {
+        Ok(()) => {}
+        Err(Ineligible::NetworkInactive) => return Err(RequestError::InvalidNetwork(valid.network.to_string())),
+        Err(Ineligible::AsnNotHeld) => return Err(RequestError::AsnNotAuthorized(valid.asn.as_i64())),
+        Err(Ineligible::NetworkNotAllowed) => return Err(RequestError::NetworkNotAuthorized(valid.network.to_string())),
     }
-    let owns_asn = user_asn::Entity::find()
-        .filter(user_asn::Column::UserId.eq(user.id))
-        .filter(user_asn::Column::Asn.eq(valid.asn.as_i64()))
-        .one(db)
-        .await?
-        .is_some();
-    if !owns_asn {
-        return Err(RequestError::AsnNotAuthorized(valid.asn.as_i64()));
-    }
-    let restrictions = users::network_restrictions(db, user.id).await?;
-    if !restrictions.is_empty() && !restrictions.iter().any(|n| n == valid.network.as_str()) {
-        return Err(RequestError::NetworkNotAuthorized(valid.network.to_string()));
-    }
-    if let Some(existing_request_id) = live_duplicate(db, &valid).await? {
-        return Err(RequestError::Duplicate { existing_request_id });
+    if let Some(conflict) = slot_conflict(db, user.id, &valid).await? {
+        return Err(conflict);
     }
 
     let txn = db.begin().await?;
@@ -99,6 +121,7 @@ pub async fn create(services: &Services, user: &app_user::Model, input: NewReque
         notes: Set(valid.notes.clone()),
         reject_reason: Set(None),
         last_error: Set(None),
+        last_error_code: Set(None),
         last_error_at: Set(None),
         retry_count: Set(0),
         lease_owner: Set(None),
@@ -116,8 +139,8 @@ pub async fn create(services: &Services, user: &app_user::Model, input: NewReque
         // Another request took the slot between the check and the insert.
         Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
             drop(txn);
-            return match live_duplicate(db, &valid).await? {
-                Some(existing_request_id) => Err(RequestError::Duplicate { existing_request_id }),
+            return match slot_conflict(db, user.id, &valid).await? {
+                Some(conflict) => Err(conflict),
                 None => Err(RequestError::Database(e)),
             };
         }
@@ -179,7 +202,9 @@ mod tests {
         assert_eq!(v.network.as_str(), "8056c2e21c000001");
         assert_eq!(v.node.unwrap().as_str(), "abcdef0123");
         assert_eq!(v.notes.as_deref(), Some("hi"));
-        assert!(validate(&input(64500, "8056c2e21c000001", Some("  "), Some(""))).ok().unwrap().node.is_none());
+        assert!(validate(&input(64500, "8056c2e21c000001", None, Some(""))).ok().unwrap().node.is_none());
+        assert_eq!(field_of(validate(&input(64500, "8056c2e21c000001", Some(""), None))), "node_id");
+        assert_eq!(field_of(validate(&input(64500, "8056c2e21c000001", Some("  "), None))), "node_id");
         let exactly = "é".repeat(MAX_NOTES_CHARS);
         assert!(validate(&input(64500, "8056c2e21c000001", None, Some(&exactly))).is_ok());
     }

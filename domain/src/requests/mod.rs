@@ -3,17 +3,18 @@
 
 mod create;
 mod decide;
+mod eligibility;
 mod error;
 mod onboarding;
 mod query;
 
 pub use create::{create, NewRequest};
 pub use decide::{approve, reject, retry};
-pub use error::RequestError;
+pub use error::{Ineligible, RequestError};
 pub use onboarding::{onboarding_context, BlockedReason, OnboardingContext};
 pub use query::{
     admin_detail, admin_list, admin_page_ids, count_by_status, find_for_user, list_for_user, AdminFilters, AdminPage, RequestRecord,
-    MAX_OFFSET, MAX_PAGE_SIZE,
+    MAX_MIN_AGE_MINUTES, MAX_OFFSET, MAX_PAGE_SIZE,
 };
 
 /// Longest `notes` accepted, in characters.

@@ -16,6 +16,10 @@ use crate::workflow::RequestStatus;
 /// The most rows one admin page may hold.
 pub const MAX_PAGE_SIZE: u64 = 1000;
 
+/// The oldest `min_age_minutes` filter accepted (a century): older cut-offs fall outside
+/// what the databases store as timestamps.
+pub const MAX_MIN_AGE_MINUTES: u32 = 100 * 366 * 24 * 60;
+
 /// The largest offset a database accepts (a signed 64-bit integer).
 pub const MAX_OFFSET: u64 = i64::MAX as u64;
 

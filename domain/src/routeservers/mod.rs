@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use render::PeerConfig;
-pub use ssh::{HostOutcome, HostResult};
+pub use ssh::{apply_script, HostOutcome, HostResult, HostTurns};
 
 /// One route server as configured (`host` or `host:port`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct RouteServerSettings {
     pub local_asn: crate::types::Asn,
     /// `birdc configure timeout N`: BIRD undoes the change unless it is confirmed in time.
     pub configure_timeout: Duration,
+    /// Orders this process's pushes, one at a time per host.
+    pub turns: HostTurns,
 }
 
 /// Pushes `peer` to every route server at once; one result per host, in configuration order.

@@ -5,6 +5,10 @@
 //! `protocol bgp` per member address, with `rs client` (the route server stays
 //! transparent) and an IPv4 and an IPv6 channel. Every symbol carries the request id,
 //! so the files of many requests parse together.
+//!
+//! The import filter takes only routes whose next hop is the member's own address on
+//! the peering LAN: `rs client` passes next hops through unchanged, so a member could
+//! otherwise send other members' traffic to a third party's router.
 
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -63,7 +67,12 @@ impl PeerConfig {
         let _ = writeln!(out, "# ZT-IX route-server peer: AS{asn} on {}, join request {}.", sanitize(&self.network_name), self.request_id);
         let _ = writeln!(out, "# Managed by ZT-IX; changes here are overwritten.");
         let _ = writeln!(out);
+        let mut addresses = self.addresses.clone();
+        addresses.sort();
+        addresses.dedup();
+        let own = addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
         let _ = writeln!(out, "filter {sym}_import {{");
+        let _ = writeln!(out, "  if !(bgp_next_hop ~ [ {own} ]) then reject;");
         let _ = writeln!(out, "  if bgp_path.len = 0 then reject;");
         let _ = writeln!(out, "  if bgp_path.first != {asn} then reject;");
         let _ = writeln!(out, "  if bgp_path.len > 64 then reject;");
@@ -80,9 +89,6 @@ impl PeerConfig {
         let _ = writeln!(out, "  }}");
         let _ = writeln!(out, "  accept;");
         let _ = writeln!(out, "}}");
-        let mut addresses = self.addresses.clone();
-        addresses.sort();
-        addresses.dedup();
         for (i, address) in addresses.iter().enumerate() {
             let _ = writeln!(out);
             let _ = writeln!(out, "protocol bgp {sym}_{} {{", i + 1);

@@ -1,6 +1,12 @@
 //! One route server over SSH: upload, check, timed configure, confirm, or roll back.
+//!
+//! One change at a time per route server: within this process a lock per host orders
+//! the pushes, and on the host the script holds a file lock from write to confirm, so
+//! pushes from other workers and processes wait their turn too.
 
+use std::collections::HashMap;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
@@ -33,15 +39,66 @@ fn last_lines(text: &str, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join(" | ")
 }
 
+/// One lock per route server: the workers of a process push to a host one at a time
+/// (the file lock on the host orders them against other processes).
+#[derive(Debug, Clone, Default)]
+pub struct HostTurns(Arc<Mutex<HashMap<(String, u16), Arc<tokio::sync::Mutex<()>>>>>);
+
+impl HostTurns {
+    fn of(&self, host: &RouteServer) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry((host.host.clone(), host.port)).or_default().clone()
+    }
+}
+
+/// The script run on the route server, with the peer file embedded.
+pub fn apply_script(content: &str) -> String {
+    let encoded = STANDARD.encode(content);
+    let lines: Vec<&str> = encoded.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+    APPLY_SCRIPT.replace("__ZTIX_PEER_FILE__", &lines.join("\n"))
+}
+
 pub async fn apply(settings: &RouteServerSettings, host: &RouteServer, name: &str, content: &str) -> HostResult {
+    let lock = settings.turns.of(host);
+    let _turn = lock.lock().await;
     let outcome = run(settings, host, name, content).await;
     HostResult { host: host.label.clone(), outcome }
 }
 
+/// How long the script waits for another change on the host to finish.
+fn lock_wait(settings: &RouteServerSettings) -> Duration {
+    settings.configure_timeout * 2 + Duration::from_secs(30)
+}
+
+/// The remote command, each argument quoted for the remote shell (ssh joins them into
+/// one line that the remote shell splits again).
+fn remote_command(settings: &RouteServerSettings, name: &str) -> Result<String, String> {
+    let args = [
+        "sh".to_owned(),
+        "-s".to_owned(),
+        "--".to_owned(),
+        settings.remote_dir.clone(),
+        name.to_owned(),
+        settings.configure_timeout.as_secs().max(1).to_string(),
+        lock_wait(settings).as_secs().to_string(),
+    ];
+    let quoted: Result<Vec<_>, _> = args.iter().map(|a| shlex::try_quote(a).map(|q| q.into_owned())).collect();
+    quoted.map(|q| q.join(" ")).map_err(|e| format!("the remote directory cannot be passed to the shell: {e}"))
+}
+
 async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, content: &str) -> HostOutcome {
+    if host.host.starts_with('-') {
+        return HostOutcome::Failed { step: "connect", detail: format!("'{}' is not a host name", host.label) };
+    }
+    let command = match remote_command(settings, name) {
+        Ok(command) => command,
+        Err(detail) => return HostOutcome::Failed { step: "connect", detail },
+    };
     let connect = settings.connect_timeout.as_secs().max(1);
     let mut child = match Command::new("ssh")
         .args([
+            // No user or system ssh_config: only what is written here applies.
+            "-F", "/dev/null",
             "-o", "BatchMode=yes",
             "-o", "StrictHostKeyChecking=yes",
             "-o", "GlobalKnownHostsFile=/dev/null",
@@ -60,8 +117,9 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
         .arg(host.port.to_string())
         .arg("-l")
         .arg(&settings.user)
+        .arg("--")
         .arg(&host.host)
-        .args(["sh", "-s", "--", &settings.remote_dir, name, &settings.configure_timeout.as_secs().max(1).to_string()])
+        .arg(command)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -71,15 +129,13 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
         Ok(child) => child,
         Err(e) => return HostOutcome::Failed { step: "connect", detail: format!("cannot run ssh: {e}") },
     };
-    let encoded = STANDARD.encode(content);
-    let lines: Vec<&str> = encoded.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
-    let script = APPLY_SCRIPT.replace("__ZTIX_PEER_FILE__", &lines.join("\n"));
+    let script = apply_script(content);
     if let Some(mut stdin) = child.stdin.take() {
         // A write error means ssh exited early (refused, unknown host key); its output says why.
         let _ = stdin.write_all(script.as_bytes()).await;
         drop(stdin);
     }
-    let limit = settings.connect_timeout + settings.configure_timeout + Duration::from_secs(30);
+    let limit = settings.connect_timeout + lock_wait(settings) + settings.configure_timeout + Duration::from_secs(30);
     let output = match tokio::time::timeout(limit, child.wait_with_output()).await {
         Ok(Ok(output)) => output,
         Ok(Err(e)) => return HostOutcome::Failed { step: "connect", detail: e.to_string() },
@@ -92,6 +148,8 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
         Some(code) => {
             let step = match code {
                 13 => "upload",
+                14 => "lock",
+                15 => "interrupted",
                 10 => "birdc configure check",
                 11 => "birdc configure",
                 12 => "birdc configure confirm",
@@ -103,5 +161,38 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
             HostOutcome::Failed { step, detail }
         }
         None => HostOutcome::Failed { step: "remote command", detail: "ssh was killed".into() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(remote_dir: &str) -> RouteServerSettings {
+        RouteServerSettings {
+            hosts: vec![],
+            user: "ztix".into(),
+            private_key: "/k".into(),
+            known_hosts: "/h".into(),
+            connect_timeout: Duration::from_secs(5),
+            remote_dir: remote_dir.into(),
+            local_asn: crate::types::Asn::parse(64512).unwrap(),
+            configure_timeout: Duration::from_secs(60),
+            turns: HostTurns::default(),
+        }
+    }
+
+    #[test]
+    fn the_remote_directory_reaches_the_remote_shell_as_one_word() {
+        let command = remote_command(&settings("/etc/bird/ztix peers; rm -rf /"), "ztix-x.conf").unwrap();
+        assert_eq!(command, "sh -s -- '/etc/bird/ztix peers; rm -rf /' ztix-x.conf 60 150");
+        assert_eq!(shlex::split(&command).unwrap()[3], "/etc/bird/ztix peers; rm -rf /");
+    }
+
+    #[tokio::test]
+    async fn a_host_that_looks_like_an_option_is_never_passed_to_ssh() {
+        let host = RouteServer { label: "-oProxyCommand=x".into(), host: "-oProxyCommand=x".into(), port: 22 };
+        let outcome = run(&settings("/etc/bird/ztix-peers"), &host, "ztix-x.conf", "").await;
+        assert!(matches!(outcome, HostOutcome::Failed { step: "connect", .. }), "{outcome:?}");
     }
 }

@@ -44,6 +44,14 @@ pub struct AuthSettings {
     pub session_idle_timeout_seconds: u32,
     /// A session ends this long after login, used or not.
     pub session_lifetime_seconds: u32,
+    /// Anonymous requests that start or complete a PeeringDB login, per client address
+    /// and minute (also the burst allowed at once); more get `429 rate_limited`.
+    pub anonymous_requests_per_minute: u32,
+    /// PeeringDB logins that may be in progress at once across all clients; more get
+    /// `429 rate_limited`, so the table of login states stays bounded.
+    pub max_pending_logins: u32,
+    /// How often expired sessions, login states and attempts are deleted.
+    pub housekeeping_interval_seconds: u32,
 }
 
 impl Default for AuthSettings {
@@ -56,6 +64,9 @@ impl Default for AuthSettings {
             failure_window_seconds: 900,
             session_idle_timeout_seconds: 8 * 3600,
             session_lifetime_seconds: 7 * 24 * 3600,
+            anonymous_requests_per_minute: 30,
+            max_pending_logins: 10_000,
+            housekeeping_interval_seconds: 300,
         }
     }
 }
@@ -154,6 +165,9 @@ impl RuntimeSettings {
             ("auth.failure_window_seconds", self.auth.failure_window_seconds),
             ("auth.session_idle_timeout_seconds", self.auth.session_idle_timeout_seconds),
             ("auth.session_lifetime_seconds", self.auth.session_lifetime_seconds),
+            ("auth.anonymous_requests_per_minute", self.auth.anonymous_requests_per_minute),
+            ("auth.max_pending_logins", self.auth.max_pending_logins),
+            ("auth.housekeeping_interval_seconds", self.auth.housekeeping_interval_seconds),
             ("worker.lease_seconds", self.worker.lease_seconds),
             ("worker.concurrency", self.worker.concurrency),
             ("worker.request_timeout_seconds", self.worker.request_timeout_seconds),

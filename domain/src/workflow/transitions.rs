@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::RequestStatus;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::entities::join_request::{self, Column};
+use crate::provisioning::failure::Failure;
 
 /// Why a transition did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +223,7 @@ pub async fn activate<C: TransactionTrait>(db: &C, id: Uuid, worker: &str) -> Re
     .set(Column::LeaseOwner, null_text())
     .set(Column::LeaseExpiresAt, null_time())
     .set(Column::LastError, null_text())
+    .set(Column::LastErrorCode, null_text())
     .set(Column::LastErrorAt, null_time())
     .meta("worker", worker);
     apply(db, id, change).await
@@ -233,8 +235,9 @@ pub async fn fail<C: TransactionTrait>(
     db: &C,
     id: Uuid,
     worker: &str,
-    error: &str,
+    failure: &Failure,
 ) -> Result<join_request::Model, TransitionError> {
+    let error = failure.detail.as_str();
     let change = Change::new(
         RequestStatus::Provisioning,
         RequestStatus::Failed,
@@ -243,11 +246,13 @@ pub async fn fail<C: TransactionTrait>(
     )
     .held_by(worker)
     .set(Column::LastError, Expr::value(error))
+    .set(Column::LastErrorCode, Expr::value(failure.code.as_str()))
     .set(Column::LastErrorAt, Expr::value(Utc::now()))
     .set(Column::RetryCount, Expr::col(Column::RetryCount).add(1))
     .set(Column::LeaseOwner, null_text())
     .set(Column::LeaseExpiresAt, null_time())
     .meta("worker", worker)
+    .meta("error_code", failure.code.as_str())
     .meta("error", error);
     apply(db, id, change).await
 }

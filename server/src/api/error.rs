@@ -67,6 +67,11 @@ impl ApiError {
         e
     }
 
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Logs `error` with its cause chain; the client sees only that something failed.
     pub fn internal(error: impl std::fmt::Display) -> Self {
         tracing::error!(error = %error, "request failed");
@@ -85,6 +90,14 @@ impl From<domain::requests::RequestError> for ApiError {
             E::InvalidNetwork(_) | E::NotFound => Self::new(StatusCode::NOT_FOUND, code, message),
             E::Duplicate { existing_request_id } => Self::new(StatusCode::CONFLICT, code, message)
                 .detail("existing_request_id", existing_request_id.to_string()),
+            E::NodeInUse { own_request_id } => {
+                let conflict = Self::new(StatusCode::CONFLICT, code, message);
+                match own_request_id {
+                    Some(id) => conflict.detail("existing_request_id", id.to_string()),
+                    None => conflict,
+                }
+            }
+            E::RequesterNotEligible(why) => Self::new(StatusCode::CONFLICT, code, message).detail("reason", why.as_str()),
             E::RejectReasonRequired => Self::new(StatusCode::BAD_REQUEST, code, message),
             E::InvalidTransition { current, .. } => {
                 Self::new(StatusCode::CONFLICT, code, message).detail("current_status", current.as_str())

@@ -3,6 +3,7 @@
 
 use domain::clock::rfc3339;
 use domain::entities::{app_user, audit_event, user_asn, zt_network};
+use domain::provisioning::failure::{member_last_error, FailureCode};
 use domain::requests::RequestRecord;
 use serde::Serialize;
 use serde_json::Value;
@@ -105,7 +106,14 @@ pub struct RequestView {
     pub node_id: Option<String>,
     pub notes: Option<String>,
     pub reject_reason: Option<String>,
+    /// What the last provisioning attempt's failure was. Members read what failed and
+    /// what to do; admins (on the `/admin` routes) the full text.
     pub last_error: Option<String>,
+    /// The kind of the last failure: `controller_unavailable`, `controller_rejected`,
+    /// `node_id_missing`, `node_id_invalid`, `node_in_use`, `address_unavailable`,
+    /// `route_server_failed`, `lease_lost` or `internal_error`.
+    #[schema(example = "controller_unavailable")]
+    pub last_error_code: Option<String>,
     pub retry_count: i32,
     pub requested_at: String,
     pub decided_at: Option<String>,
@@ -116,8 +124,16 @@ pub struct RequestView {
     pub membership: Option<MembershipView>,
 }
 
-impl From<&RequestRecord> for RequestView {
-    fn from(record: &RequestRecord) -> Self {
+impl RequestView {
+    /// As the member who filed it reads it.
+    pub fn for_member(record: &RequestRecord) -> Self {
+        let mut view = Self::for_admin(record);
+        view.last_error = member_last_error(record.request.last_error_code.as_deref(), record.request.last_error.as_deref());
+        view
+    }
+
+    /// With everything admins need, the full failure text included.
+    pub fn for_admin(record: &RequestRecord) -> Self {
         let r = &record.request;
         Self {
             id: r.id.to_string(),
@@ -129,6 +145,9 @@ impl From<&RequestRecord> for RequestView {
             notes: r.notes.clone(),
             reject_reason: r.reject_reason.clone(),
             last_error: r.last_error.clone(),
+            last_error_code: r.last_error.as_ref().map(|_| {
+                r.last_error_code.clone().unwrap_or_else(|| FailureCode::Internal.as_str().to_owned())
+            }),
             retry_count: r.retry_count,
             requested_at: rfc3339(r.requested_at),
             decided_at: r.decided_at.map(rfc3339),

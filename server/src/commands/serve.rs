@@ -10,9 +10,10 @@ use crate::config::AppConfig;
 use crate::startup::{self, Application};
 
 /// The background parts every serving process runs, with SIGHUP for the token.
-fn spawn_background(services: &Services, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
-    reload_token_on_sighup(services.clone());
-    startup::spawn_background(services, shutdown)
+fn spawn_background(app: &Application, shutdown: &CancellationToken) -> tokio::task::JoinHandle<()> {
+    let state = app.state();
+    reload_token_on_sighup(state.services.clone());
+    startup::spawn_background(&state.services, shutdown, &state.config.worker_name)
 }
 
 /// SIGHUP re-reads the controller token file (as `zt-ix controller token-reload` asks).
@@ -36,7 +37,7 @@ pub async fn run(config: AppConfig, args: ServeArgs) -> anyhow::Result<()> {
 
     if args.worker_only {
         let app = Application::build(config).await?;
-        let worker = spawn_background(&app.state().services, &shutdown);
+        let worker = spawn_background(&app, &shutdown);
         tracing::info!(address = %app.local_addr(), "worker-only mode: serving /healthz, /readyz and /metrics only");
         app.run_operational(shutdown).await?;
         let _ = worker.await;
@@ -45,7 +46,7 @@ pub async fn run(config: AppConfig, args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let app = Application::build(config).await?;
-    let worker = spawn_background(&app.state().services, &shutdown);
+    let worker = spawn_background(&app, &shutdown);
     let origin = app.state().config.http.public_origin.clone();
     tracing::info!(address = %app.local_addr(), %origin, "ZT-IX is listening");
     println!("ZT-IX is running at {origin}  (listening on {})", app.local_addr());

@@ -22,6 +22,9 @@ pub struct HttpConfig {
     pub metrics_token: Option<SecretString>,
     /// `Strict-Transport-Security` on every answer (production).
     pub hsts: bool,
+    /// `TRUSTED_PROXIES`: only connections from these networks may name the client in
+    /// `X-Forwarded-For` or `Forwarded`. Empty: the peer address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl HttpConfig {
@@ -49,6 +52,13 @@ impl HttpConfig {
                 env.issue("METRICS_TOKEN", "must be at least 16 characters");
             }
         }
+        let mut trusted_proxies = Vec::new();
+        for entry in env.get("TRUSTED_PROXIES").unwrap_or_default().split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            match entry.parse::<ipnet::IpNet>().or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from)) {
+                Ok(net) => trusted_proxies.push(net.trunc()),
+                Err(_) => env.issue("TRUSTED_PROXIES", format!("'{entry}' is not an IP address or CIDR network (e.g. 10.0.0.0/8)")),
+            }
+        }
         Self {
             listen,
             public_origin: public_base_url.origin().ascii_serialization(),
@@ -57,6 +67,7 @@ impl HttpConfig {
             public_base_url_derived: !env.is_set("PUBLIC_BASE_URL"),
             metrics_token: env.secret("METRICS_TOKEN"),
             hsts: app_env.is_production(),
+            trusted_proxies,
         }
     }
 

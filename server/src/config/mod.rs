@@ -55,6 +55,9 @@ pub struct AppConfig {
     pub runtime_config_path: PathBuf,
     /// The path is the default one, so a missing file means "use the defaults".
     pub runtime_config_optional: bool,
+    /// `WORKER_NAME` (default: `HOSTNAME`, else `worker`): how this process's provisioning
+    /// worker is named in leases, logs and the audit trail.
+    pub worker_name: String,
 }
 
 /// Startup cannot continue; each line names a variable.
@@ -88,6 +91,12 @@ impl AppConfig {
             Some(path) => (PathBuf::from(path), false),
             None => (PathBuf::from("runtime-config.toml"), true),
         };
+        let worker_name = env
+            .get("WORKER_NAME")
+            .or_else(|| env.get("HOSTNAME"))
+            .map(|n| n.trim().chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).take(40).collect::<String>())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "worker".to_owned());
         let issues = env.into_issues();
         if !issues.is_empty() {
             return Err(ConfigError(issues));
@@ -102,6 +111,7 @@ impl AppConfig {
             log,
             runtime_config_path,
             runtime_config_optional,
+            worker_name,
         })
     }
 }

@@ -46,6 +46,10 @@ fn parse_host(entry: &str, default_port: u16) -> Result<RouteServerHost, String>
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(format!("'{entry}' is not a host name or address"));
     }
+    // ssh would read it as an option.
+    if host.starts_with('-') {
+        return Err(format!("'{entry}': a host name cannot start with '-'"));
+    }
     let port = match port {
         Some(p) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| format!("'{entry}': port must be 1-65535"))?,
         None => default_port,

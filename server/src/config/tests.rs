@@ -190,3 +190,31 @@ fn metrics_token_must_not_be_guessable() {
     assert!(production.http.hsts, "production sends Strict-Transport-Security");
     assert!(!AppConfig::from_map(HashMap::new()).unwrap().http.hsts);
 }
+
+#[test]
+fn trusted_proxies_are_networks_or_addresses() {
+    let config = AppConfig::from_map(vars(&[("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7,2001:db8::/32")])).unwrap();
+    let nets: Vec<String> = config.http.trusted_proxies.iter().map(ToString::to_string).collect();
+    assert_eq!(nets, ["10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"]);
+    assert!(AppConfig::from_map(vars(&[])).unwrap().http.trusted_proxies.is_empty(), "nobody is trusted by default");
+    assert_eq!(names(&[("TRUSTED_PROXIES", "10.0.0.0/8, proxy.example")]), ["TRUSTED_PROXIES"]);
+}
+
+#[test]
+fn a_route_server_host_cannot_look_like_an_ssh_option() {
+    let base = [
+        ("ROUTE_SERVER_SSH_PRIVATE_KEY_PATH", "/k"),
+        ("ROUTE_SERVER_SSH_KNOWN_HOSTS_FILE", "/h"),
+        ("ROUTE_SERVER_LOCAL_ASN", "64512"),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("ROUTE_SERVER_HOSTS", "rs1.example.net,-oProxyCommand=touch"));
+    assert_eq!(names(&bad), ["ROUTE_SERVER_HOSTS"]);
+}
+
+#[test]
+fn the_worker_is_named_from_configuration() {
+    assert_eq!(AppConfig::from_map(vars(&[("WORKER_NAME", "web-1")])).unwrap().worker_name, "web-1");
+    assert_eq!(AppConfig::from_map(vars(&[("HOSTNAME", "pod-7f")])).unwrap().worker_name, "pod-7f");
+    assert_eq!(AppConfig::from_map(vars(&[])).unwrap().worker_name, "worker");
+}

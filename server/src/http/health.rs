@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::provisioning::preflight::PreflightStatus;
@@ -17,11 +18,31 @@ pub async fn live() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
 }
 
+/// Whether the caller may read why the portal is not ready: the reasons name internal
+/// hosts and settings. Operators send the metrics token; admins are logged in.
+async fn may_read_reasons(state: &AppState, headers: &HeaderMap) -> bool {
+    if super::metrics::bearer_matches(state, headers) {
+        return true;
+    }
+    let Some(token) = domain::identity::cookie::token_from(
+        headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()),
+        state.services.identity.secure_cookies,
+    ) else {
+        return false;
+    };
+    let services = &state.services;
+    matches!(
+        domain::identity::sessions::resolve(&services.db, &services.identity, &services.settings.auth, &token).await,
+        Ok(Some(session)) if session.user.is_admin
+    )
+}
+
 /// Readiness: 200 while the database answers and the controller preflight passes; 503
-/// with a JSON reason otherwise.
+/// otherwise. The reasons are given to operators (the metrics token) and admins only.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, description = "ready"), (status = 503, description = "not ready, with the reason")))]
-pub async fn ready(State(state): State<AppState>) -> Response {
+    responses((status = 200, description = "ready"),
+        (status = 503, description = "not ready; with the metrics token (`Authorization: Bearer`) or an admin session, the reason")))]
+pub async fn ready(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let database = match tokio::time::timeout(Duration::from_secs(2), domain::db::ping(&state.services.db)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => {
@@ -40,10 +61,13 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         "controller": controller.as_ref().err().map(String::as_str).unwrap_or("ok"),
     });
     let reason = database.err().map(str::to_owned).or(controller.err());
-    match reason {
-        None => (StatusCode::OK, Json(json!({"status": "ready", "checks": checks}))).into_response(),
-        Some(reason) => {
+    let detailed = may_read_reasons(&state, &headers).await;
+    match (reason, detailed) {
+        (None, true) => (StatusCode::OK, Json(json!({"status": "ready", "checks": checks}))).into_response(),
+        (None, false) => (StatusCode::OK, Json(json!({"status": "ready"}))).into_response(),
+        (Some(reason), true) => {
             (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not_ready", "reason": reason, "checks": checks}))).into_response()
         }
+        (Some(_), false) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not_ready"}))).into_response(),
     }
 }

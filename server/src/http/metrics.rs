@@ -74,14 +74,20 @@ pub async fn track(request: Request, next: Next) -> Response {
 /// token; without it, only outside production.
 fn allowed(state: &AppState, headers: &HeaderMap) -> bool {
     match &state.config.http.metrics_token {
-        Some(token) => headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            // Compared as digests, so the time taken says nothing about the token.
-            .is_some_and(|given| Sha256::digest(given.trim()) == Sha256::digest(token.expose_secret())),
+        Some(_) => bearer_matches(state, headers),
         None => !state.config.env.is_production(),
     }
+}
+
+/// The request carries the configured metrics token (`Authorization: Bearer …`).
+pub(super) fn bearer_matches(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(token) = &state.config.http.metrics_token else { return false };
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        // Compared as digests, so the time taken says nothing about the token.
+        .is_some_and(|given| Sha256::digest(given.trim()) == Sha256::digest(token.expose_secret()))
 }
 
 pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Response {

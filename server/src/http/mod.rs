@@ -1,7 +1,9 @@
 //! The HTTP surface: the Leptos site (SSR + server functions), health endpoints and the
 //! cross-cutting layers (request ids, tracing).
 
+pub mod anonymous_limit;
 mod brand;
+pub mod client_addr;
 pub mod csrf;
 pub mod health;
 pub mod metrics;
@@ -54,6 +56,8 @@ pub fn router(state: AppState) -> Router {
 
     let public_origin = state.config.http.public_origin.clone();
     let security_headers = security::SecurityHeaders { hsts: state.config.http.hsts };
+    let trusted_proxies = client_addr::TrustedProxies::new(state.config.http.trusted_proxies.clone());
+    let anonymous = anonymous_limit::AnonymousLimit::per_minute(state.services.settings.auth.anonymous_requests_per_minute);
 
     let site = Router::new()
         .route("/healthz", get(health::live))
@@ -72,11 +76,13 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
         .layer(middleware::from_fn(security::limit_body))
         .layer(middleware::from_fn_with_state(public_origin, csrf::protect))
+        .layer(middleware::from_fn_with_state(anonymous, anonymous_limit::layer))
         .layer(middleware::from_fn(security::timeout))
         // Pages and API answers are compressed on the fly (a middle level: cheap on the
         // CPU, most of the gain); the bundle is served from its precompressed files.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(middleware::from_fn_with_state(security_headers, security::headers));
+        .layer(middleware::from_fn_with_state(security_headers, security::headers))
+        .layer(middleware::from_fn_with_state(trusted_proxies, client_addr::layer));
 
     request_id::layer(site)
 }
@@ -86,6 +92,7 @@ pub fn router(state: AppState) -> Router {
 pub fn operational_router(state: AppState) -> Router {
     metrics::handle();
     let security_headers = security::SecurityHeaders { hsts: state.config.http.hsts };
+    let trusted_proxies = client_addr::TrustedProxies::new(state.config.http.trusted_proxies.clone());
     let operational = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
@@ -93,6 +100,7 @@ pub fn operational_router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(metrics::track))
         .with_state(state)
         .layer(middleware::from_fn(security::timeout))
-        .layer(middleware::from_fn_with_state(security_headers, security::headers));
+        .layer(middleware::from_fn_with_state(security_headers, security::headers))
+        .layer(middleware::from_fn_with_state(trusted_proxies, client_addr::layer));
     request_id::layer(operational)
 }

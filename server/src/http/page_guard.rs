@@ -42,12 +42,12 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     if page == Page::Other || !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
     }
-    let token = cookie::token_from(request.headers().get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()));
+    let token = cookie::token_from(request.headers().get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()), state.services.identity.secure_cookies);
     let viewer = match token {
         None => Ok(None),
         Some(token) => {
             let services = &state.services;
-            sessions::resolve(&services.db, &services.identity.session_key, &services.settings.auth, &token).await
+            sessions::resolve(&services.db, &services.identity, &services.settings.auth, &token).await
         }
     };
     let viewer = match viewer {

@@ -18,6 +18,7 @@ pub async fn login(State(state): State<AppState>) -> Response {
             (AppendHeaders([(SET_COOKIE, bind)]), Redirect::to(&started.authorization_url)).into_response()
         }
         Err(LoginError::Unavailable) => Redirect::to("/login?error=auth_provider_unavailable").into_response(),
+        Err(LoginError::TooManyPending) => Redirect::to("/login?error=rate_limited").into_response(),
         Err(error) => {
             tracing::error!(%error, "could not start a PeeringDB login");
             Redirect::to("/login?error=auth_provider_unavailable").into_response()

@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{
-    CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderName, HeaderValue, StatusCode};
 use leptos::nonce::Nonce;
@@ -62,6 +62,7 @@ fn is_html(response: &Response) -> bool {
 
 /// Sets the security headers; pages get a policy with a nonce made for this response.
 pub async fn headers(State(settings): State<SecurityHeaders>, mut request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let nonce = may_render_a_page(request.uri().path()).then(|| {
         let nonce = Nonce::new();
         request.extensions_mut().insert(nonce.clone());
@@ -72,7 +73,13 @@ pub async fn headers(State(settings): State<SecurityHeaders>, mut request: Reque
         Some(nonce) if is_html(&response) => page_policy(&nonce),
         _ => LOCKED_DOWN.to_owned(),
     };
+    // Pages and API answers can carry a person's data: never stored by browsers or
+    // shared caches. Files (the bundle, the logo) keep their own caching.
+    let personal = is_html(&response) || api;
     let headers = response.headers_mut();
+    if personal {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Ok(value) = HeaderValue::from_str(&policy) {
         headers.insert(CONTENT_SECURITY_POLICY, value);
     }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{app_test, error_code};
+use crate::helpers::{app_test, audit_actions, error_code, TestApp};
 use crate::requests::{admin, created_id, operator, NET};
 
 app_test!(async fn admin_routes_are_for_admins_only(app) {
@@ -86,7 +86,7 @@ app_test!(async fn a_retry_moves_a_failed_request_back_to_approved(app) {
     app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
     let uuid = uuid::Uuid::parse_str(&id).unwrap();
     domain::workflow::start_provisioning(&app.db().db, uuid, "w1", chrono::Duration::seconds(30)).await.unwrap();
-    domain::workflow::fail(&app.db().db, uuid, "w1", "controller unreachable at http://127.0.0.1:9993").await.unwrap();
+    domain::workflow::fail(&app.db().db, uuid, "w1", &domain::provisioning::failure::Failure::new(domain::provisioning::failure::FailureCode::ControllerUnavailable, "controller unreachable at http://127.0.0.1:9993")).await.unwrap();
     let response = app.post_json_as(&format!("/api/v1/admin/requests/{id}/retry"), &admin, json!({})).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
@@ -190,3 +190,120 @@ async fn policy_auto_approves_eligible_requests_at_once() {
         assert_eq!(response.status(), 403);
     }
 }
+
+/// The requester's user id, from their own session.
+async fn user_id(app: &TestApp, cookie: &str) -> uuid::Uuid {
+    let me: Value = app.get_as("/api/v1/me", cookie).await.json().await.unwrap();
+    uuid::Uuid::parse_str(me["data"]["user"]["id"].as_str().unwrap()).unwrap()
+}
+
+async fn decide(app: &TestApp, admin: &str, id: &str, action: &str) -> (u16, Value) {
+    let response = app.post_json_as(&format!("/api/v1/admin/requests/{id}/{action}"), admin, json!({})).await;
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+app_test!(async fn approve_and_retry_refuse_a_requester_who_lost_the_asn_or_the_network(app) {
+    use domain::entities::{user_asn, user_network_access};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    let op = operator(app, "op").await;
+    let admin = admin(app).await;
+    let owner = user_id(app, &op).await;
+    let id = created_id(app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aaaaaaaaaa"})).await;
+    let db = &app.db().db;
+    let audit_count = async || audit_actions(db, domain::entities::audit_event::Column::TargetId.eq(id.clone())).await.len();
+    let trail = audit_count().await;
+
+    // PeeringDB no longer lists AS64500 for them.
+    user_asn::Entity::delete_many()
+        .filter(user_asn::Column::UserId.eq(owner))
+        .filter(user_asn::Column::Asn.eq(64500))
+        .exec(db)
+        .await
+        .unwrap();
+    let (status, body) = decide(app, &admin, &id, "approve").await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "requester_not_eligible");
+    assert_eq!(body["error"]["details"]["reason"], "asn_not_held");
+    let unchanged: Value = app.get_as(&format!("/api/v1/admin/requests/{id}"), &admin).await.json().await.unwrap();
+    assert_eq!(unchanged["data"]["request"]["status"], "pending");
+    assert_eq!(audit_count().await, trail, "nothing was written");
+
+    // The ASN is back, but their account is now limited to another network.
+    domain::testing::fixtures::network(db, "8056c2e21c000002").await;
+    let now = chrono::Utc::now();
+    user_asn::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        user_id: Set(owner),
+        asn: Set(64500),
+        net_id: Set(None),
+        net_name: Set(None),
+        source: Set(user_asn::AsnSource::Local),
+        verified_at: Set(Some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let limit = user_network_access::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        user_id: Set(owner),
+        zt_network_id: Set("8056c2e21c000002".into()),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let (status, body) = decide(app, &admin, &id, "approve").await;
+    assert_eq!((status, body["error"]["details"]["reason"].as_str()), (409, Some("network_not_allowed")), "{body}");
+
+    // Eligible again: the approval goes through; a failed attempt's retry is checked too.
+    user_network_access::Entity::delete_by_id(limit.id).exec(db).await.unwrap();
+    assert_eq!(decide(app, &admin, &id, "approve").await.0, 200);
+    let uuid = uuid::Uuid::parse_str(&id).unwrap();
+    domain::workflow::start_provisioning(db, uuid, "w1", chrono::Duration::seconds(30)).await.unwrap();
+    let failure = domain::provisioning::failure::Failure::new(domain::provisioning::failure::FailureCode::ControllerUnavailable, "x");
+    domain::workflow::fail(db, uuid, "w1", &failure).await.unwrap();
+    user_asn::Entity::delete_many().filter(user_asn::Column::UserId.eq(owner)).exec(db).await.unwrap();
+    let (status, body) = decide(app, &admin, &id, "retry").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("requester_not_eligible")), "{body}");
+    let still: Value = app.get_as(&format!("/api/v1/admin/requests/{id}"), &admin).await.json().await.unwrap();
+    assert_eq!(still["data"]["request"]["status"], "failed");
+
+    // A request that cannot move is still a status conflict first.
+    let (status, body) = decide(app, &admin, &id, "approve").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("invalid_status_transition")), "{body}");
+});
+
+app_test!(async fn no_query_parameter_value_gives_a_server_error(app) {
+    let admin = admin(app).await;
+    let cases: [(&str, u16); 18] = [
+        ("min_age_minutes=4000000000", 400),
+        ("min_age_minutes=52704001", 400),
+        ("min_age_minutes=52704000", 200),
+        ("min_age_minutes=-1", 400),
+        ("min_age_minutes=99999999999999999999999", 400),
+        ("limit=0", 400),
+        ("limit=1001", 400),
+        ("limit=18446744073709551615", 400),
+        ("offset=9223372036854775807", 200),
+        ("offset=9223372036854775807&limit=1000", 200),
+        ("offset=9223372036854775808", 400),
+        ("asn=4294967295", 200),
+        ("asn=4294967296", 400),
+        ("asn=-5", 400),
+        ("asn=AS", 400),
+        ("status=nope", 400),
+        ("zt_network_id=zz", 400),
+        ("min_age_minutes=52704000&offset=9223372036854775807&asn=4294967295&status=failed", 200),
+    ];
+    for (query, expected) in cases {
+        let response = app.get_as(&format!("/api/v1/admin/requests?{query}"), &admin).await;
+        let status = response.status().as_u16();
+        assert_eq!(status, expected, "{query}");
+        if status == 400 {
+            assert_eq!(error_code(response).await, "validation_error", "{query}");
+        }
+    }
+});

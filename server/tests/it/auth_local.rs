@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use domain::entities::{audit_event, user_session};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
 use crate::helpers::{app_test, error_code, session_cookie, session_set_cookie, spawn_app_on, spawn_app_with, NETWORK_TOML};
@@ -206,7 +206,101 @@ async fn production_cookies_are_secure() {
     app.create_account("judy", PASSWORD, false, &[]).await;
     let response = login_response(&app, "judy", PASSWORD).await;
     assert_eq!(response.status(), 200);
-    assert!(session_set_cookie(&response).unwrap().contains("Secure"));
+    let set_cookie = session_set_cookie(&response).unwrap();
+    assert!(set_cookie.starts_with("__Host-zt_ix_session="), "a sibling subdomain cannot plant it: {set_cookie}");
+    assert!(set_cookie.contains("Secure") && set_cookie.contains("Path=/") && !set_cookie.contains("Domain="), "{set_cookie}");
+    let cookie = session_cookie(&response).unwrap();
+    assert_eq!(app.get_as("/api/v1/me", &cookie).await.status(), 200);
+    // The same token under the unprefixed name (what a sibling subdomain could set) is not a session.
+    let planted = cookie.replacen("__Host-", "", 1);
+    assert_eq!(app.get_as("/api/v1/me", &planted).await.status(), 401);
+}
+
+/// 48 wrong passwords for one username at once: the check and the count are one step,
+/// so exactly the limit get their `401` and every other one is throttled; the burst is
+/// audited once, not 43 times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_never_get_past_the_limit() {
+    for backend in [domain::testing::Backend::Sqlite, domain::testing::Backend::Postgres] {
+        let app = spawn_app_with(backend, &[], NETWORK_TOML).await;
+        app.create_account("mallet", PASSWORD, false, &[]).await;
+        let attempts = (0..48).map(|_| login_response(&app, "mallet", "wrong wrong wrong"));
+        let statuses: Vec<u16> = futures::future::join_all(attempts).await.iter().map(|r| r.status().as_u16()).collect();
+        let refused = statuses.iter().filter(|s| **s == 401).count();
+        let throttled = statuses.iter().filter(|s| **s == 429).count();
+        assert_eq!((refused, throttled), (5, 43), "{backend:?}: {statuses:?}");
+        let audited: Vec<String> = crate::helpers::audit_actions(&app.db().db, audit_event::Column::TargetId.eq("mallet")).await;
+        assert_eq!(audited.iter().filter(|a| *a == "auth.login_throttled").count(), 1, "{backend:?}: {audited:?}");
+        assert_eq!(audited.iter().filter(|a| *a == "auth.login_failed").count(), 5, "{backend:?}: {audited:?}");
+        assert_eq!(login_response(&app, "mallet", PASSWORD).await.status(), 429, "the right password waits too");
+    }
+}
+
+const BEHIND_PROXY: &str = "[auth]\nmax_failures_per_username = 100\n";
+
+async fn login_from(app: &crate::helpers::TestApp, forwarded_for: &str, username: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/local/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forwarded_for_header_from_an_untrusted_peer_is_ignored() {
+    for backend in [domain::testing::Backend::Sqlite, domain::testing::Backend::Postgres] {
+        let app = spawn_app_with(backend, &[], BEHIND_PROXY).await;
+        app.create_account("olga", PASSWORD, false, &[]).await;
+        for i in 0..30 {
+            let response = login_from(&app, &format!("198.51.100.{i}"), &format!("guess-{i}"), "nope nope nope").await;
+            assert_eq!(response.status(), 401);
+        }
+        // Every failure counted against the real peer, whatever the header claimed.
+        assert_eq!(login_from(&app, "198.51.100.200", "olga", PASSWORD).await.status(), 429, "{backend:?}");
+        let addresses: Vec<String> = domain::entities::login_attempt::Entity::find()
+            .all(&app.db().db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.client_addr)
+            .collect();
+        assert!(addresses.iter().all(|a| a == "127.0.0.1"), "{addresses:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_one_client_cannot_lock_out_another() {
+    for backend in [domain::testing::Backend::Sqlite, domain::testing::Backend::Postgres] {
+        let app = spawn_app_with(backend, &[("TRUSTED_PROXIES", "127.0.0.0/8, ::1/128")], BEHIND_PROXY).await;
+        app.create_account("pat", PASSWORD, false, &[]).await;
+        for i in 0..30 {
+            // The client forged a first entry; the proxy appended the address it saw.
+            let response = login_from(&app, "192.0.2.9, 203.0.113.10", &format!("guess-{i}"), "nope nope nope").await;
+            assert_eq!(response.status(), 401);
+        }
+        assert_eq!(login_from(&app, "203.0.113.10", "pat", PASSWORD).await.status(), 429, "client A is throttled");
+        assert_eq!(login_from(&app, "203.0.113.20", "pat", PASSWORD).await.status(), 200, "client B is not ({backend:?})");
+        let audited = audit_event::Entity::find().all(&app.db().db).await.unwrap();
+        assert!(
+            audited.iter().any(|e| e.action == "auth.login_succeeded" && e.metadata["client_addr"] == "203.0.113.20"),
+            "the audit trail names the real client"
+        );
+    }
+}
+
+#[tokio::test]
+async fn turning_local_accounts_off_ends_their_sessions() {
+    for backend in [domain::testing::Backend::Sqlite, domain::testing::Backend::Postgres] {
+        let app = spawn_app_with(backend, &[], NETWORK_TOML).await;
+        app.create_account("quinn", PASSWORD, false, &[]).await;
+        let cookie = app.login("quinn", PASSWORD).await;
+        let db = app.stop();
+        let restarted = spawn_app_on(db, &[("LOCAL_AUTH_ENABLED", "false")], NETWORK_TOML).await;
+        assert_eq!(restarted.get_as("/api/v1/me", &cookie).await.status(), 401, "{backend:?}");
+        assert_eq!(user_session::Entity::find().count(&restarted.db().db).await.unwrap(), 0, "the session is gone");
+    }
 }
 
 #[tokio::test]

@@ -186,3 +186,19 @@ async fn serve_tags_every_log_line_with_the_request_id_and_stops_cleanly_on_sigt
     );
     assert!(lines.iter().any(|l| l["message"].as_str().is_some_and(|m| m.contains("SIGTERM"))));
 }
+
+#[test]
+fn an_unreadable_controller_token_file_stops_startup_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("secrets/authtoken.secret");
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("zt-ix.db").display());
+    let vars = [
+        ("ZT_CONTROLLER_AUTH_TOKEN_FILE", missing.to_str().unwrap()),
+        ("DATABASE_URL", database.as_str()),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+    ];
+    let output = run(dir.path(), &vars, &["serve"]);
+    assert!(!output.status.success(), "serve must not start with an empty token");
+    let message = stderr(&output);
+    assert!(message.contains("ZT_CONTROLLER_AUTH_TOKEN_FILE") && message.contains(missing.to_str().unwrap()), "{message}");
+}

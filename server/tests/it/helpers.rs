@@ -80,6 +80,17 @@ impl TestApp {
         panic!("{path}: the page never finished in three attempts");
     }
 
+    /// `GET /readyz`, with the operators' metrics token when given: status and body.
+    pub async fn readiness(&self, bearer: Option<&str>) -> (u16, serde_json::Value) {
+        let mut request = self.client.get(self.url("/readyz"));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request reaches the server");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
     /// GET with a `Cookie` header.
     pub async fn get_as(&self, path: &str, cookie: &str) -> reqwest::Response {
         self.client.get(self.url(path)).header("cookie", cookie).send().await.expect("request reaches the server")
@@ -131,6 +142,11 @@ impl TestApp {
     }
 }
 
+/// Whether a `Set-Cookie` line is the session cookie (`__Host-zt_ix_session` in production).
+fn is_session_cookie(line: &str) -> bool {
+    line.starts_with("zt_ix_session=") || line.starts_with("__Host-zt_ix_session=")
+}
+
 /// `zt_ix_session=…` from a response's `Set-Cookie`, ready for a `Cookie` header.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
@@ -138,7 +154,7 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("zt_ix_session=") && !v.starts_with("zt_ix_session=;"))
+        .find(|v| is_session_cookie(v) && !v.contains("_session=;"))
         .map(|v| v.split(';').next().unwrap_or_default().to_owned())
 }
 
@@ -149,7 +165,7 @@ pub fn session_set_cookie(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("zt_ix_session="))
+        .find(|v| is_session_cookie(v))
         .map(str::to_owned)
 }
 
@@ -161,6 +177,9 @@ pub async fn error_code(response: reqwest::Response) -> String {
     assert!(error["details"].is_object(), "error.details is an object: {body}");
     error["code"].as_str().expect("error.code is a string").to_owned()
 }
+
+/// `METRICS_TOKEN` for tests that read readiness reasons as an operator.
+pub const OPERATOR_TOKEN: &str = "operators-readiness-token-0123";
 
 pub const NETWORK_TOML: &str = r#"
 [[networks]]
@@ -210,7 +229,7 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
     let address = format!("http://{}", app.local_addr());
     let shutdown = CancellationToken::new();
     if background {
-        startup::spawn_background(&services, &shutdown);
+        startup::spawn_background(&services, &shutdown, "test-worker");
     }
     tokio::spawn(app.run(shutdown.clone()));
     let client = reqwest::Client::builder()

@@ -44,6 +44,22 @@ pub async fn request(app: &TestApp, cookie: &str, id: &str) -> Value {
     body["data"]["request"].clone()
 }
 
+/// The request as admins see it (the full `last_error`).
+pub async fn admin_request(app: &TestApp, admin_cookie: &str, id: &str) -> Value {
+    let body: Value = app.get_as(&format!("/api/v1/admin/requests/{id}"), admin_cookie).await.json().await.unwrap();
+    body["data"]["request"].clone()
+}
+
+/// What a member reads about a failure says what to do, and nothing internal.
+pub fn assert_member_safe(request: &Value, code: &str) {
+    assert_eq!(request["last_error_code"], code, "{request}");
+    let text = request["last_error"].as_str().expect("a member-safe last_error");
+    assert_eq!(text, domain::provisioning::failure::FailureCode::parse(code).unwrap().member_message());
+    for internal in ["http://", "127.0.0.1", "ZT_", "ROUTE_SERVER", "ssh", "birdc"] {
+        assert!(!text.contains(internal), "{internal} shown to a member: {text}");
+    }
+}
+
 pub async fn wait_for_status(app: &TestApp, cookie: &str, id: &str, status: &str) -> Value {
     let mut last = Value::Null;
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -154,7 +170,9 @@ async fn every_fault_fails_with_an_actionable_error_and_a_retry_recovers() {
             sim.set_fault(fault);
             app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
             let failed = wait_for_status(&app, &op, &id, "failed").await;
-            let error = failed["last_error"].as_str().unwrap().to_owned();
+            assert_member_safe(&failed, "controller_unavailable");
+            let full = admin_request(&app, &admin, &id).await;
+            let error = full["last_error"].as_str().unwrap().to_owned();
             assert!(error.contains(says) && error.contains(advice), "{fault:?}: {error}");
             assert!(error.contains("http://127.0.0.1:"), "names where it failed: {error}");
             assert_eq!(failed["retry_count"], 1);
@@ -188,14 +206,18 @@ async fn a_failing_preflight_blocks_provisioning_and_readiness() {
     both(async |backend| {
         let sim = ControllerSim::start().await;
         let url = sim.url();
-        let vars = [("ZT_CONTROLLER_BASE_URL", url.as_str()), ("ZT_CONTROLLER_AUTH_TOKEN", "a-wrong-token")];
+        let vars = [
+            ("ZT_CONTROLLER_BASE_URL", url.as_str()),
+            ("ZT_CONTROLLER_AUTH_TOKEN", "a-wrong-token"),
+            ("METRICS_TOKEN", crate::helpers::OPERATOR_TOKEN),
+        ];
         let app = spawn_app_with_worker(backend, &vars, &format!("{SUFFIX_TOML}\n")).await;
         wait_until("preflight to fail", Duration::from_secs(10), async || {
-            let body: Value = app.get("/readyz").await.json().await.unwrap();
+            let (_, body) = app.readiness(Some(crate::helpers::OPERATOR_TOKEN)).await;
             body["reason"].as_str().is_some_and(|r| r.contains("controller preflight failed"))
         })
         .await;
-        let body: Value = app.get("/readyz").await.json().await.unwrap();
+        let (_, body) = app.readiness(Some(crate::helpers::OPERATOR_TOKEN)).await;
         assert!(body["checks"]["controller"].as_str().unwrap().contains("token"), "{body}");
         assert!(sim.network(NET).is_none(), "nothing is reconciled without a passing preflight");
 
@@ -217,7 +239,9 @@ async fn a_failing_preflight_blocks_provisioning_and_readiness() {
         let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
         app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
         let failed = wait_for_status(&app, &op, &id, "failed").await;
-        let error = failed["last_error"].as_str().unwrap();
+        assert_member_safe(&failed, "controller_unavailable");
+        let full = admin_request(&app, &admin, &id).await;
+        let error = full["last_error"].as_str().unwrap();
         assert!(error.starts_with("Controller preflight failed, so provisioning is blocked"), "{error}");
         assert!(failed["assigned_ipv6"].is_null(), "no address is used by a blocked attempt");
         assert_eq!(sim.member_count(), 0);
@@ -233,7 +257,8 @@ async fn a_request_without_a_node_id_fails_with_an_explanation() {
     let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET})).await;
     app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
     let failed = wait_for_status(&app, &op, &id, "failed").await;
-    assert!(failed["last_error"].as_str().unwrap().contains("no ZeroTier node id"), "{failed}");
+    assert_member_safe(&failed, "node_id_missing");
+    assert!(admin_request(&app, &admin, &id).await["last_error"].as_str().unwrap().contains("no ZeroTier node id"), "{failed}");
 }
 
 #[tokio::test]
@@ -267,5 +292,88 @@ async fn central_authorizes_members_and_honours_rate_limits() {
         assert!(times.len() >= 3, "two rate-limited calls were retried");
         assert!(times[1] - times[0] >= Duration::from_millis(900), "Retry-After: 1 was honoured ({:?})", times[1] - times[0]);
         assert_eq!(zt_ipv6_assignment::Entity::find().count(&app.db().db).await.unwrap(), 1);
+    }
+}
+
+/// Files a request for `node` as `op`, has it approved, and waits until it settles.
+async fn provision_node(app: &TestApp, op: &str, admin: &str, network: &str, asn: i64, node: &str, until: &str) -> (String, Value) {
+    let id = created_id(app, op, json!({"asn": asn, "zt_network_id": network, "node_id": node})).await;
+    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), admin, json!({})).await;
+    let settled = wait_for_status(app, op, &id, until).await;
+    (id, settled)
+}
+
+#[tokio::test]
+async fn the_worker_never_takes_over_a_node_the_portal_did_not_assign() {
+    both(async |backend| {
+        let (app, sim) = setup(backend).await;
+        let op = operator(&app, "op").await;
+        let admin = admin(&app).await;
+
+        // A route server, authorized by hand with its own address.
+        let route_server = "0a0b0c0d0e";
+        sim.put_member(NET, route_server, json!({"authorized": true, "ipAssignments": ["2001:db8:1::fe"], "name": "rs1"}));
+        let (id, failed) = provision_node(&app, &op, &admin, NET, 64500, route_server, "failed").await;
+        assert_member_safe(&failed, "node_in_use");
+        let full = admin_request(&app, &admin, &id).await;
+        let error = full["last_error"].as_str().unwrap();
+        assert!(error.contains("2001:db8:1::fe") && error.contains("not changed"), "{error}");
+        assert_eq!(sim.member(NET, route_server).unwrap()["ipAssignments"], json!(["2001:db8:1::fe"]), "the route server keeps its address");
+        assert!(sim.member_writes().iter().all(|(_, node, _)| node != route_server), "the controller was not written");
+        assert!(full["membership"].is_null());
+
+        // A member the portal wrote for another request (another portal, or a lost database).
+        let other = uuid::Uuid::new_v4();
+        let taken = "0f0e0d0c0b";
+        sim.put_member(NET, taken, json!({"authorized": false, "name": format!("AS64999 {other}")}));
+        let (id, failed) = provision_node(&app, &op, &admin, NET, 64500, taken, "failed").await;
+        assert_member_safe(&failed, "node_in_use");
+        assert!(admin_request(&app, &admin, &id).await["last_error"].as_str().unwrap().contains(&other.to_string()));
+        assert!(sim.member_writes().iter().all(|(_, node, _)| node != taken));
+
+        // A node that joined and waits for authorization is the normal case.
+        let waiting = "0102030405";
+        sim.put_member(NET, waiting, json!({}));
+        let (_, active) = provision_node(&app, &op, &admin, NET, 64501, waiting, "active").await;
+        assert_eq!(sim.member(NET, waiting).unwrap()["authorized"], true);
+        assert_eq!(active["membership"]["assigned_ips"], json!([active["assigned_ipv6"].clone()]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_retry_of_our_own_member_converges_and_central_nodes_are_protected_too() {
+    use crate::support::zt_central::{CentralSim, TOKEN as CENTRAL_TOKEN};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let network = "8056c2e21c000001";
+        let central = CentralSim::start(&[network]).await;
+        let url = central.url();
+        let toml = format!("[[networks]]\nid = \"{network}\"\nname = \"Central LAN\"\nipv6_prefix = \"2001:db8:9::/64\"\n");
+        let vars = [("ZT_PROVIDER", "central"), ("ZT_CENTRAL_BASE_URL", url.as_str()), ("ZT_CENTRAL_API_TOKEN", CENTRAL_TOKEN)];
+        let app = spawn_app_with_worker(backend, &vars, &toml).await;
+        wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+        let op = operator(&app, "op").await;
+        let admin = admin(&app).await;
+
+        central.put_member(network, "0a0b0c0d0e", json!({"authorized": true, "ipAssignments": ["2001:db8:9::fe"]}), "route server");
+        let (_, failed) = provision_node(&app, &op, &admin, network, 64500, "0a0b0c0d0e", "failed").await;
+        assert_member_safe(&failed, "node_in_use");
+        assert_eq!(central.member(network, "0a0b0c0d0e").unwrap()["config"]["ipAssignments"], json!(["2001:db8:9::fe"]));
+
+        let (id, active) = provision_node(&app, &op, &admin, network, 64501, "0102030405", "active").await;
+        assert_eq!(central.member(network, "0102030405").unwrap()["description"], format!("ZT-IX join request {id}"));
+        // The same request provisioned again (say, after a route server failed): the member
+        // on the controller is its own, with its own address, so the retry converges.
+        use domain::entities::join_request::{Column, Entity};
+        use sea_orm::{ColumnTrait, QueryFilter};
+        Entity::update_many()
+            .col_expr(Column::Status, sea_orm::sea_query::Expr::value("failed"))
+            .filter(Column::Id.eq(uuid::Uuid::parse_str(&id).unwrap()))
+            .exec(&app.db().db)
+            .await
+            .unwrap();
+        app.post_json_as(&format!("/api/v1/admin/requests/{id}/retry"), &admin, json!({})).await;
+        let again = wait_for_status(&app, &op, &id, "active").await;
+        assert_eq!(again["assigned_ipv6"], active["assigned_ipv6"]);
     }
 }

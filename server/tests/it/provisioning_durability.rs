@@ -182,8 +182,8 @@ async fn two_workers_on_one_postgres_provision_200_requests_once_each() {
     approved_requests(&db, 200).await;
 
     let shutdown = CancellationToken::new();
-    let first = tokio::spawn(Worker::new(a.clone()).run(shutdown.clone()));
-    let second = tokio::spawn(Worker::new(b.clone()).run(shutdown.clone()));
+    let first = tokio::spawn(Worker::new(a.clone(), "worker-a").run(shutdown.clone()));
+    let second = tokio::spawn(Worker::new(b.clone(), "worker-b").run(shutdown.clone()));
     wait_until("200 active requests", Duration::from_secs(120), async || {
         join_request::Entity::find().filter(join_request::Column::Status.eq(RequestStatus::Active)).count(&db.db).await.unwrap() == 200
     })

@@ -2,7 +2,7 @@
 //! SQLite and PostgreSQL.
 
 use domain::entities::{audit_event, join_request};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
 use crate::helpers::{app_test, error_code, TestApp};
@@ -70,13 +70,13 @@ app_test!(async fn an_operator_files_a_request_and_sees_it(app) {
     assert_eq!(request["asn"], 64500);
     assert_eq!(request["notes"], "hello");
     assert_eq!(request["retry_count"], 0);
-    for null in ["reject_reason", "last_error", "decided_at", "provisioned_at", "assigned_ipv6", "ipv6_assignment", "membership"] {
+    for null in ["reject_reason", "last_error", "last_error_code", "decided_at", "provisioned_at", "assigned_ipv6", "ipv6_assignment", "membership"] {
         assert!(request[null].is_null(), "{null} is null: {request}");
     }
     let mut keys: Vec<_> = request.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     let expected = [
-        "asn", "assigned_ipv6", "decided_at", "id", "ipv6_assignment", "last_error", "membership", "node_id", "notes",
+        "asn", "assigned_ipv6", "decided_at", "id", "ipv6_assignment", "last_error", "last_error_code", "membership", "node_id", "notes",
         "provisioned_at", "reject_reason", "requested_at", "retry_count", "status", "updated_at", "user_id", "zt_network_id",
     ];
     assert_eq!(keys, expected);
@@ -208,8 +208,11 @@ app_test!(async fn a_live_duplicate_is_a_conflict_naming_the_existing_request(ap
     let no_node = created_id(app, &cookie, json!({"asn": 64500, "zt_network_id": NET})).await;
     let again: Value = create(app, &cookie, json!({"asn": 64500, "zt_network_id": NET})).await.json().await.unwrap();
     assert_eq!(again["error"]["details"]["existing_request_id"], no_node.as_str());
-    assert_eq!(create(app, &cookie, json!({"asn": 64501, "zt_network_id": NET, "node_id": "abcdef0123"})).await.status(), 201);
-    assert_eq!(requests_in_db(app).await, 4);
+    // the same node under another ASN is the node in use, pointing at the request holding it
+    let other_asn: Value = create(app, &cookie, json!({"asn": 64501, "zt_network_id": NET, "node_id": "abcdef0123"})).await.json().await.unwrap();
+    assert_eq!(other_asn["error"]["code"], "node_in_use");
+    assert_eq!(other_asn["error"]["details"]["existing_request_id"], first.as_str());
+    assert_eq!(requests_in_db(app).await, 3);
 });
 
 app_test!(async fn concurrent_duplicates_create_exactly_one_request(app) {
@@ -229,5 +232,70 @@ app_test!(async fn concurrent_duplicates_create_exactly_one_request(app) {
     }
     statuses.sort();
     assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
+    assert_eq!(requests_in_db(app).await, 1);
+});
+
+app_test!(async fn a_node_belongs_to_one_member_whatever_the_asn(app) {
+    let first = operator(app, "first").await;
+    app.create_account("second", PASSWORD, false, &[64600]).await;
+    let second = app.login("second", PASSWORD).await;
+    let id = created_id(app, &first, json!({"asn": 64500, "zt_network_id": NET, "node_id": "abcdef0123"})).await;
+
+    let taken = create(app, &second, json!({"asn": 64600, "zt_network_id": NET, "node_id": "ABCDEF0123"})).await;
+    assert_eq!(taken.status(), 409);
+    let body: Value = taken.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "node_in_use");
+    assert_eq!(body["error"]["details"], json!({}), "another member's request stays hidden: {body}");
+
+    // The owner, under another of their ASNs, is pointed at their own request.
+    let own = create(app, &first, json!({"asn": 64501, "zt_network_id": NET, "node_id": "abcdef0123"})).await;
+    assert_eq!(own.status(), 409);
+    let body: Value = own.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "node_in_use");
+    assert_eq!(body["error"]["details"]["existing_request_id"], id.as_str());
+    assert_eq!(requests_in_db(app).await, 1, "nothing was written for the refused requests");
+
+    // Once the first request is settled, the node is free.
+    let admin = admin(app).await;
+    let rejected = app
+        .post_json_as(&format!("/api/v1/admin/requests/{id}/reject"), &admin, json!({"reject_reason": "wrong node"}))
+        .await;
+    assert_eq!(rejected.status(), 200);
+    assert_eq!(create(app, &second, json!({"asn": 64600, "zt_network_id": NET, "node_id": "abcdef0123"})).await.status(), 201);
+});
+
+app_test!(async fn a_node_authorized_for_a_settled_request_is_still_in_use(app) {
+    let first = operator(app, "first").await;
+    app.create_account("second", PASSWORD, false, &[64600]).await;
+    let second = app.login("second", PASSWORD).await;
+    let id = created_id(app, &first, json!({"asn": 64500, "zt_network_id": NET, "node_id": "abcdef0123"})).await;
+    let request = uuid::Uuid::parse_str(&id).unwrap();
+    // Provisioned, then failed at the route servers: the member is still authorized.
+    join_request::Entity::update_many()
+        .col_expr(join_request::Column::Status, sea_orm::sea_query::Expr::value("failed"))
+        .filter(join_request::Column::Id.eq(request))
+        .exec(&app.db().db)
+        .await
+        .unwrap();
+    let member = domain::provisioning::MemberResult {
+        member_id: "abcdef0123".into(),
+        is_authorized: true,
+        assigned_ips: vec!["2001:db8:1:0:6:4500:0:1".into()],
+        provider_name: "self_hosted_controller",
+    };
+    domain::provisioning::membership::upsert(&app.db().db, request, NET, "abcdef0123", &member).await.unwrap();
+    let taken = create(app, &second, json!({"asn": 64600, "zt_network_id": NET, "node_id": "abcdef0123"})).await;
+    assert_eq!(taken.status(), 409);
+    assert_eq!(error_code(taken).await, "node_in_use");
+});
+
+app_test!(async fn an_empty_node_id_is_a_mistake_not_a_missing_node(app) {
+    let cookie = operator(app, "op").await;
+    let response = create(app, &cookie, json!({"asn": 64500, "zt_network_id": NET, "node_id": ""})).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "validation_error");
+    assert_eq!(body["error"]["details"]["field"], "node_id");
+    assert_eq!(create(app, &cookie, json!({"asn": 64500, "zt_network_id": NET, "node_id": null})).await.status(), 201);
     assert_eq!(requests_in_db(app).await, 1);
 });

@@ -9,10 +9,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::helpers::{spawn_app_with_worker, TestApp};
-use crate::provisioning::{wait_for_status, wait_until, NET, SUFFIX_TOML};
+use crate::provisioning::{admin_request, assert_member_safe, wait_for_status, wait_until, NET, SUFFIX_TOML};
 use crate::requests::{admin, created_id, operator};
 use crate::support::route_server_lab::RouteServerLab;
+use crate::support::worker_services::worker_services;
 use crate::support::zt_controller::{ControllerSim, TOKEN};
+use tokio_util::sync::CancellationToken;
 
 async fn route_server_audit(app: &crate::helpers::TestApp, id: &str) -> Vec<(String, String)> {
     audit_event::Entity::find()
@@ -29,13 +31,17 @@ async fn route_server_audit(app: &crate::helpers::TestApp, id: &str) -> Vec<(Str
 
 /// The portal with the controller simulator and these route-server variables, ready.
 async fn portal(route_server_env: Vec<(String, String)>) -> (TestApp, ControllerSim) {
+    portal_on(Backend::Sqlite, route_server_env).await
+}
+
+async fn portal_on(backend: Backend, route_server_env: Vec<(String, String)>) -> (TestApp, ControllerSim) {
     let sim = ControllerSim::start().await;
     let mut vars = route_server_env;
     vars.push(("ZT_CONTROLLER_BASE_URL".into(), sim.url()));
     vars.push(("ZT_CONTROLLER_AUTH_TOKEN".into(), TOKEN.into()));
     let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let toml = SUFFIX_TOML.replace("request_timeout_seconds = 1", "request_timeout_seconds = 5");
-    let app = spawn_app_with_worker(Backend::Sqlite, &borrowed, &toml).await;
+    let app = spawn_app_with_worker(backend, &borrowed, &toml).await;
     wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
     (app, sim)
 }
@@ -47,7 +53,11 @@ async fn file_and_approve(app: &TestApp, status: &str) -> (String, String, Strin
     let admin = admin(app).await;
     let id = created_id(app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
     app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
-    let request = wait_for_status(app, &op, &id, status).await;
+    let seen_by_member = wait_for_status(app, &op, &id, status).await;
+    if status == "failed" {
+        assert_member_safe(&seen_by_member, "route_server_failed");
+    }
+    let request = admin_request(app, &admin, &id).await;
     (id, op, admin, request)
 }
 
@@ -123,4 +133,105 @@ async fn an_unknown_host_key_fails_that_host() {
     assert!(error.contains(&format!("{} failed at connect", lab.label(0))), "{error}");
     assert!(error.to_lowercase().contains("host key"), "{error}");
     assert!(lab.peer_files(0).is_empty());
+}
+
+/// A second worker, as another process has it: its own pool, provider and route-server
+/// settings (so nothing in memory orders its pushes against the portal's).
+async fn second_worker(app: &TestApp, sim: &ControllerSim, lab: &RouteServerLab, shutdown: CancellationToken) {
+    let toml = SUFFIX_TOML.replace("request_timeout_seconds = 1", "request_timeout_seconds = 5");
+    let mut env: std::collections::HashMap<String, String> = lab.env().into_iter().collect();
+    env.insert("APP_SECRET_KEY".into(), "second-worker-secret-0123456789abcdef".into());
+    let config = server::config::AppConfig::from_map(env).unwrap();
+    let settings = domain::RuntimeSettings::from_toml(&toml, "test").unwrap();
+    let services = worker_services(&app.db().url, &sim.url(), TOKEN, &toml)
+        .await
+        .with_route_servers(server::startup::route_servers(&config, &settings));
+    domain::provisioning::lifecycle::bring_up(&services).await.unwrap();
+    tokio::spawn(domain::provisioning::worker::Worker::new(services, "second-process").run(shutdown));
+}
+
+/// The `configure` calls a host saw, grouped by the change that made them; panics when
+/// two calls overlapped or another change's call came between a check and its confirm.
+fn changes_on(log: &[String]) -> Vec<Vec<String>> {
+    let mut changes: Vec<(String, Vec<String>)> = Vec::new();
+    let mut running: Option<String> = None;
+    for line in log.iter().filter(|l| l.contains(" configure")) {
+        let mut words = line.splitn(3, ' ');
+        let (edge, caller, command) = (words.next().unwrap(), words.next().unwrap().to_owned(), words.next().unwrap().to_owned());
+        match edge {
+            "start" => {
+                assert!(running.is_none(), "birdc calls overlapped: {log:#?}");
+                running = Some(caller.clone());
+                match changes.last_mut() {
+                    Some((owner, calls)) if *owner == caller && calls.last().is_some_and(|c| c != "configure confirm") => calls.push(command),
+                    _ => {
+                        assert_eq!(command, "configure check", "a change starts with its check: {log:#?}");
+                        if let Some((_, calls)) = changes.last() {
+                            assert_eq!(calls.last().map(String::as_str), Some("configure confirm"), "a change was cut into: {log:#?}");
+                        }
+                        changes.push((caller, vec![command]));
+                    }
+                }
+            }
+            _ => assert_eq!(running.take(), Some(caller), "{log:#?}"),
+        }
+    }
+    changes.into_iter().map(|(_, calls)| calls).collect()
+}
+
+/// `configure timeout/confirm` act on the whole daemon: two workers in two processes
+/// applying changes to the same BIRD at once must take turns, or one would confirm the
+/// other's unchecked change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_approvals_reach_each_route_server_one_change_at_a_time() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        crate::helpers::within_limit(async {
+            let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(2)).await.unwrap();
+            let (app, sim) = portal_on(backend, lab.env()).await;
+            let shutdown = CancellationToken::new();
+            second_worker(&app, &sim, &lab, shutdown.clone()).await;
+            app.create_account("op", crate::requests::PASSWORD, false, &[64500, 64501, 64502, 64503]).await;
+            let op = app.login("op", crate::requests::PASSWORD).await;
+            let admin = admin(&app).await;
+            let mut ids = Vec::new();
+            for i in 0..8u32 {
+                let asn = 64500 + i64::from(i % 4);
+                let node = format!("aabbccdd{i:02}");
+                ids.push(created_id(&app, &op, json!({"asn": asn, "zt_network_id": NET, "node_id": node})).await);
+            }
+            let paths: Vec<String> = ids.iter().map(|id| format!("/api/v1/admin/requests/{id}/approve")).collect();
+            let approvals = paths.iter().map(|path| app.post_json_as(path, &admin, json!({})));
+            for response in futures::future::join_all(approvals).await {
+                assert_eq!(response.status(), 200);
+            }
+            for id in &ids {
+                wait_for_status(&app, &op, id, "active").await;
+            }
+            shutdown.cancel();
+
+            let workers: std::collections::BTreeSet<String> = audit_event::Entity::find()
+                .filter(audit_event::Column::Action.eq("join_request.provisioning_started"))
+                .all(&app.db().db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.metadata["worker"].as_str().unwrap().split('-').next().unwrap().to_owned())
+                .collect();
+            assert_eq!(workers.len(), 2, "both processes provisioned requests ({backend:?}): {workers:?}");
+            for host in 0..2 {
+                let files = lab.peer_files(host);
+                let mut expected: Vec<String> = ids.iter().map(|id| format!("ztix-{id}.conf")).collect();
+                expected.sort();
+                assert_eq!(files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), expected, "every file is on host {host}");
+                let changes = changes_on(&lab.birdc_log(host));
+                assert_eq!(changes.len(), ids.len(), "one change per request on host {host}: {changes:?}");
+                for change in &changes {
+                    assert_eq!(change.len(), 3, "{change:?}");
+                    assert!(change[1].starts_with("configure timeout"), "{change:?}");
+                    assert_eq!(change[2], "configure confirm");
+                }
+            }
+        })
+        .await;
+    }
 }

@@ -28,10 +28,12 @@ app_test!(async fn pages_carry_a_nonce_policy_that_matches_their_scripts(app) {
         .and_then(|rest| rest.split('\'').next())
         .unwrap_or_else(|| panic!("no nonce in {policy}"))
         .to_owned();
+    assert_eq!(header(&response, "cache-control"), "no-store", "pages are never cached");
     let html = response.text().await.unwrap();
-    // The language provider leaves an empty `<script></script>` placeholder: it runs nothing.
-    let scripts = html.matches("<script").count() - html.matches("<script></script>").count();
+    // Not even an empty inline script without the nonce (the policy would report it).
+    let scripts = html.matches("<script").count();
     assert!(scripts > 0, "the page hydrates");
+    assert!(!html.contains("<script></script>"), "{html}");
     assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script carries this response's nonce");
 
     let again = app.page("/login", None).await;
@@ -45,6 +47,19 @@ app_test!(async fn api_answers_and_files_are_locked_down(app) {
         assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
         assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{path}");
     }
+});
+
+app_test!(async fn personal_answers_are_never_stored_by_caches(app) {
+    let cookie = operator(app, "cached").await;
+    for path in ["/api/v1/me", "/api/v1/requests", "/api/v1/nope"] {
+        let response = app.get_as(path, &cookie).await;
+        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
+    }
+    let dashboard = app.page("/dashboard", Some(&cookie)).await;
+    assert_eq!(dashboard.status(), 200);
+    assert_eq!(header(&dashboard, "cache-control"), "no-store");
+    let logo = app.get("/brand/logo.svg").await;
+    assert_ne!(logo.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "files keep their caching");
 });
 
 app_test!(async fn oversized_bodies_are_refused_in_the_envelope(app) {
@@ -93,25 +108,32 @@ app_test!(async fn every_api_route_answers_each_kind_of_caller_as_specified(app)
         Caller::Admin => Some(admin.clone()),
     };
 
-    // (method, path, body, expected status for anonymous, owner, other operator, admin)
+    // (method, path, body, expected status for anonymous, owner, other operator, admin,
+    // the code of a 409 or 429 in that row)
     // Reads first, then the writes that change state, so each row sees the same data.
-    let matrix: Vec<(&str, String, Value, [u16; 4])> = vec![
-        ("GET", "/api/v1/openapi.json".into(), Value::Null, [200, 200, 200, 200]),
-        ("GET", "/api/v1/me".into(), Value::Null, [401, 200, 200, 200]),
-        ("GET", "/api/v1/asns".into(), Value::Null, [401, 200, 200, 200]),
-        ("GET", "/api/v1/onboarding/context".into(), Value::Null, [401, 200, 200, 200]),
-        ("GET", "/api/v1/requests".into(), Value::Null, [401, 200, 200, 200]),
-        ("GET", format!("/api/v1/requests/{mine}"), Value::Null, [401, 200, 404, 404]),
-        ("GET", "/api/v1/admin/requests".into(), Value::Null, [401, 403, 403, 200]),
-        ("GET", format!("/api/v1/admin/requests/{mine}"), Value::Null, [401, 403, 403, 200]),
-        ("POST", "/api/v1/requests".into(), json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"}), [401, 201, 403, 403]),
-        ("POST", format!("/api/v1/admin/requests/{mine}/approve"), json!({}), [401, 403, 403, 200]),
-        ("POST", format!("/api/v1/admin/requests/{for_reject}/reject"), json!({"reject_reason": "not an IX member"}), [401, 403, 403, 200]),
-        ("POST", format!("/api/v1/admin/requests/{mine}/retry"), json!({}), [401, 403, 403, 409]),
-        ("POST", "/api/v1/auth/peeringdb/start".into(), json!({}), [503, 503, 503, 503]),
-        ("POST", "/api/v1/auth/local/login".into(), json!({}), [400, 400, 400, 400]),
+    let node_taken = json!({"asn": 64510, "zt_network_id": NET, "node_id": "aabbccddee"});
+    let matrix: Vec<(&str, String, Value, [u16; 4], Option<&str>)> = vec![
+        ("GET", "/api/v1/openapi.json".into(), Value::Null, [200, 200, 200, 200], None),
+        ("GET", "/api/v1/me".into(), Value::Null, [401, 200, 200, 200], None),
+        ("GET", "/api/v1/asns".into(), Value::Null, [401, 200, 200, 200], None),
+        ("GET", "/api/v1/onboarding/context".into(), Value::Null, [401, 200, 200, 200], None),
+        ("GET", "/api/v1/requests".into(), Value::Null, [401, 200, 200, 200], None),
+        ("GET", format!("/api/v1/requests/{mine}"), Value::Null, [401, 200, 404, 404], None),
+        ("GET", "/api/v1/admin/requests".into(), Value::Null, [401, 403, 403, 200], None),
+        ("GET", "/api/v1/admin/requests?min_age_minutes=4000000000".into(), Value::Null, [401, 403, 403, 400], None),
+        ("GET", format!("/api/v1/admin/requests/{mine}"), Value::Null, [401, 403, 403, 200], None),
+        ("POST", "/api/v1/requests".into(), json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"}), [401, 201, 403, 403], None),
+        // The node is the owner's now: nobody else may file for it, whatever their ASN.
+        ("POST", "/api/v1/requests".into(), node_taken, [401, 403, 409, 403], Some("node_in_use")),
+        ("POST", "/api/v1/requests".into(), json!({"asn": 64501, "zt_network_id": NET, "node_id": "aabbccddee"}), [401, 409, 403, 403], Some("node_in_use")),
+        ("POST", "/api/v1/requests".into(), json!({"asn": 64500, "zt_network_id": NET, "node_id": ""}), [401, 400, 400, 400], None),
+        ("POST", format!("/api/v1/admin/requests/{mine}/approve"), json!({}), [401, 403, 403, 200], None),
+        ("POST", format!("/api/v1/admin/requests/{for_reject}/reject"), json!({"reject_reason": "not an IX member"}), [401, 403, 403, 200], None),
+        ("POST", format!("/api/v1/admin/requests/{mine}/retry"), json!({}), [401, 403, 403, 409], Some("invalid_status_transition")),
+        ("POST", "/api/v1/auth/peeringdb/start".into(), json!({}), [503, 503, 503, 503], None),
+        ("POST", "/api/v1/auth/local/login".into(), json!({}), [400, 400, 400, 400], None),
     ];
-    for (method, path, body, expected) in &matrix {
+    for (method, path, body, expected, conflict) in &matrix {
         for (caller, status) in CALLERS.iter().zip(expected) {
             let mut request = match *method {
                 "GET" => app.client.get(app.url(path)),
@@ -122,14 +144,19 @@ app_test!(async fn every_api_route_answers_each_kind_of_caller_as_specified(app)
             }
             let response = request.send().await.unwrap();
             let got = response.status().as_u16();
-            assert_eq!(got, *status, "{method} {path} as {caller:?}");
+            assert_eq!(got, *status, "{method} {path} {body} as {caller:?}");
             if got >= 400 {
-                let code = error_code(response).await;
+                let details = response.json::<Value>().await.unwrap()["error"].clone();
+                let code = details["code"].as_str().unwrap().to_owned();
                 match got {
                     401 => assert_eq!(code, "unauthenticated", "{method} {path} as {caller:?}"),
                     403 if path.contains("/admin/") => assert_eq!(code, "forbidden", "{method} {path} as {caller:?}"),
                     404 => assert_eq!(code, "request_not_found", "{method} {path} as {caller:?}"),
+                    409 | 429 => assert_eq!(Some(code.as_str()), *conflict, "{method} {path} as {caller:?}"),
                     _ => {}
+                }
+                if code == "node_in_use" && *caller == Caller::OtherOperator {
+                    assert!(details["details"].get("existing_request_id").is_none(), "another member's request stays hidden: {details}");
                 }
             }
         }

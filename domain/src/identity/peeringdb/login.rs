@@ -31,6 +31,9 @@ use crate::Services;
 pub enum LoginError {
     #[error("PeeringDB login is not configured")]
     Unavailable,
+    /// As many logins are in progress as the portal keeps (`auth.max_pending_logins`).
+    #[error("too many PeeringDB logins are in progress; try again in a minute")]
+    TooManyPending,
     #[error("the callback needs both code and state")]
     MissingCodeOrState,
     #[error("PeeringDB returned an error: {0}")]
@@ -55,6 +58,7 @@ impl LoginError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unavailable => "auth_provider_unavailable",
+            Self::TooManyPending => "rate_limited",
             Self::MissingCodeOrState => "missing_code_or_state",
             Self::Provider(_) => "oauth_error",
             Self::InvalidState => "invalid_state",
@@ -103,6 +107,9 @@ fn provider(services: &Services) -> Result<&PeeringDb, LoginError> {
 /// Creates the authorization URL and stores its state, nonce and PKCE verifier.
 pub async fn start(services: &Services) -> Result<Started, LoginError> {
     let pdb = provider(services)?;
+    if state::pending(&services.db).await? >= u64::from(services.settings.auth.max_pending_logins) {
+        return Err(LoginError::TooManyPending);
+    }
     let s = pdb.settings();
     let client = CoreClient::new(
         ClientId::new(s.client_id.clone()),

@@ -1,9 +1,9 @@
 //! The `state` of a PeeringDB login in progress, with its nonce and PKCE verifier.
 //! Each is consumed at most once, and only before it expires.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::entities::oauth_state::{self, Column};
@@ -65,8 +65,17 @@ pub async fn consume<C: ConnectionTrait>(conn: &C, state: &str) -> Result<Consum
     })
 }
 
-/// Deletes states that expired more than a day ago.
+/// Logins started and not completed yet, whose state has not expired.
+pub async fn pending<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
+    oauth_state::Entity::find()
+        .filter(Column::ConsumedAt.is_null())
+        .filter(Column::ExpiresAt.gt(Utc::now()))
+        .count(conn)
+        .await
+}
+
+/// Deletes expired states (a returning browser then hears "expired" or "unknown"; either
+/// way it must start again).
 pub async fn prune<C: ConnectionTrait>(conn: &C) -> Result<u64, DbErr> {
-    let cutoff = Utc::now() - Duration::days(1);
-    Ok(oauth_state::Entity::delete_many().filter(Column::ExpiresAt.lt(cutoff)).exec(conn).await?.rows_affected)
+    Ok(oauth_state::Entity::delete_many().filter(Column::ExpiresAt.lt(Utc::now())).exec(conn).await?.rows_affected)
 }

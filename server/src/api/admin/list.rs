@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use domain::requests::{self, AdminFilters, MAX_OFFSET, MAX_PAGE_SIZE};
+use domain::requests::{self, AdminFilters, MAX_MIN_AGE_MINUTES, MAX_OFFSET, MAX_PAGE_SIZE};
 use domain::types::{Asn, NetworkId};
 use domain::workflow::RequestStatus;
 use serde::Serialize;
@@ -72,6 +72,9 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminFilters, FiltersView),
         Some(s) => Some(NetworkId::parse(s).map_err(|e| invalid("zt_network_id", e.0))?.to_string()),
     };
     let min_age_minutes = number::<u32>(query, "min_age_minutes")?;
+    if min_age_minutes.is_some_and(|m| m > MAX_MIN_AGE_MINUTES) {
+        return Err(invalid("min_age_minutes", format!("min_age_minutes must be at most {MAX_MIN_AGE_MINUTES}")));
+    }
     let limit = number::<u64>(query, "limit")?.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_PAGE_SIZE).contains(&limit) {
         return Err(invalid("limit", format!("limit must be between 1 and {MAX_PAGE_SIZE}")));
@@ -89,11 +92,11 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminFilters, FiltersView),
 #[utoipa::path(get, path = "/api/v1/admin/requests", tag = "admin",
     params(
         ("status" = Option<String>, Query, description = "pending, approved, provisioning, active, rejected or failed"),
-        ("asn" = Option<i64>, Query),
+        ("asn" = Option<i64>, Query, minimum = 1, maximum = 4294967295.0),
         ("zt_network_id" = Option<String>, Query),
-        ("min_age_minutes" = Option<u32>, Query, description = "only requests at least this old"),
-        ("limit" = Option<u64>, Query, description = "default 100, at most 1000"),
-        ("offset" = Option<u64>, Query),
+        ("min_age_minutes" = Option<u32>, Query, minimum = 0, maximum = 52704000, description = "only requests at least this old (at most a century)"),
+        ("limit" = Option<u64>, Query, minimum = 1, maximum = 1000, description = "default 100, at most 1000"),
+        ("offset" = Option<u64>, Query, minimum = 0),
     ),
     responses((status = 200, body = Data<AdminListBody>), (status = 400, body = ErrorEnvelope),
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
@@ -107,7 +110,7 @@ pub async fn list(
     let page = requests::admin_list(&state.services.db, &filters, view.limit, view.offset).await?;
     Ok(Data::new(AdminListBody {
         request_count: page.total,
-        requests: page.records.iter().map(RequestView::from).collect(),
+        requests: page.records.iter().map(RequestView::for_admin).collect(),
         next_offset: page.next_offset,
         filters: view,
     }))
@@ -148,6 +151,9 @@ mod tests {
         assert_eq!(field(parse(&q(&[("offset", "-1")]))), "offset");
         assert_eq!(field(parse(&q(&[("offset", "9223372036854775808")]))), "offset");
         assert_eq!(field(parse(&q(&[("min_age_minutes", "x")]))), "min_age_minutes");
+        assert_eq!(field(parse(&q(&[("min_age_minutes", "4000000000")]))), "min_age_minutes");
+        assert_eq!(field(parse(&q(&[("min_age_minutes", "52704001")]))), "min_age_minutes");
+        assert!(parse(&q(&[("min_age_minutes", "52704000")])).is_ok());
         assert_eq!(field(parse(&q(&[("stauts", "pending")]))), "stauts");
     }
 }

@@ -34,6 +34,7 @@ impl From<LoginError> for ApiError {
                 ApiError::new(StatusCode::FORBIDDEN, code, "This account is disabled. Contact the exchange.")
             }
             LoginError::RateLimited(retry) => ApiError::rate_limited(retry.0),
+            LoginError::Busy => ApiError::rate_limited(1).with_message("Too many logins at once. Try again in a moment."),
             LoginError::Database(e) => ApiError::internal(e),
         }
     }
@@ -45,7 +46,7 @@ impl From<LoginError> for ApiError {
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
 pub async fn login(State(state): State<AppState>, parts: Parts, ApiJson(body): ApiJson<Body>) -> ApiResult<Response> {
     let password = SecretString::from(body.password);
-    let previous = session_token(&parts);
+    let previous = session_token(&parts, &state);
     let logged_in = local::login(
         &state.services,
         LoginAttempt {

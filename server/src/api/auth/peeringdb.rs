@@ -22,6 +22,7 @@ impl From<LoginError> for ApiError {
             LoginError::Unavailable => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, "PeeringDB login is not available on this exchange.")
             }
+            LoginError::TooManyPending => ApiError::rate_limited(60).with_message("Too many PeeringDB logins are in progress. Try again in a minute."),
             LoginError::MissingCodeOrState => bad("The callback needs both code and state."),
             LoginError::Provider(error) => bad("PeeringDB did not complete the login.").detail("error", error),
             LoginError::InvalidState => bad("This login link is unknown or was already used. Start again."),
@@ -50,7 +51,9 @@ pub struct StartedBody {
 
 /// Begin a PeeringDB login: where to send the user, and the state to expect back.
 #[utoipa::path(post, path = "/api/v1/auth/peeringdb/start", tag = "auth",
-    responses((status = 200, body = Data<StartedBody>), (status = 503, body = ErrorEnvelope)))]
+    responses((status = 200, body = Data<StartedBody>), (status = 400, body = ErrorEnvelope),
+        (status = 429, description = "too many starts from this address, or too many logins in progress", body = ErrorEnvelope),
+        (status = 503, body = ErrorEnvelope)))]
 pub async fn start(State(state): State<AppState>, ApiJson(_): ApiJson<NoFields>) -> ApiResult<Data<StartedBody>> {
     let started = peeringdb::start(&state.services).await?;
     Ok(Data::new(StartedBody {
@@ -74,7 +77,8 @@ pub struct CallbackBody {
 /// Complete a PeeringDB login with what the provider sent back; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/peeringdb/callback", tag = "auth", request_body = CallbackBody,
     responses((status = 200, body = Data<LoggedInBody>), (status = 400, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope), (status = 503, body = ErrorEnvelope)))]
+        (status = 403, body = ErrorEnvelope), (status = 429, description = "too many callbacks from this address", body = ErrorEnvelope),
+        (status = 503, body = ErrorEnvelope)))]
 pub async fn callback(
     State(state): State<AppState>,
     parts: Parts,
@@ -88,7 +92,7 @@ pub async fn callback(
             state: body.state,
             error: body.error,
             client_addr: client_addr(&parts),
-            previous_token: session_token(&parts),
+            previous_token: session_token(&parts, &state),
             browser_state: None,
         },
     )

@@ -26,7 +26,10 @@ pub struct CreateBody {
     notes: Option<String>,
 }
 
-/// Ask to join an exchange network.
+/// Ask to join an exchange network. A node id belongs to one member: when any other live
+/// request or membership on the network holds it, the answer is 409 `node_in_use` (naming
+/// the existing request only when it is the caller's own); the same ASN, network and node
+/// twice is 409 `duplicate_active_request`. `node_id` is left out (or null) for no node yet.
 #[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = CreateBody,
     responses((status = 201, body = Data<RequestBody>), (status = 400, body = ErrorEnvelope),
         (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
@@ -41,5 +44,5 @@ pub async fn create(
     let record = requests::find_for_user(&state.services.db, auth.session.user.id, created.id)
         .await?
         .ok_or(requests::RequestError::NotFound)?;
-    Ok(DataWithStatus(StatusCode::CREATED, RequestBody { request: RequestView::from(&record) }))
+    Ok(DataWithStatus(StatusCode::CREATED, RequestBody { request: RequestView::for_member(&record) }))
 }

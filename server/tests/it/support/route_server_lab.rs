@@ -1,6 +1,10 @@
 //! Route servers for tests: each is a real BIRD daemon and a real OpenSSH server on
 //! loopback, in its own mount namespace, so every host has its own `/etc/bird` (with
 //! the same `ztix-peers` path) and its own `/run/bird` control socket. Needs root.
+//!
+//! Inside each namespace `birdc` is the real one behind a wrapper that logs every call
+//! (start and end, with the calling shell's process id), so tests can see the order in
+//! which changes reached a daemon.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -53,6 +57,18 @@ impl RouteServerLab {
                 std::fs::create_dir_all(root.join(sub)).unwrap();
             }
             std::fs::write(root.join("etc/bird.conf"), GOOD_BIRD_CONF).unwrap();
+            std::fs::copy("/usr/sbin/birdc", root.join("birdc.real")).expect("birdc (Debian's bird2) is installed");
+            let wrapper = root.join("birdc");
+            std::fs::write(
+                &wrapper,
+                format!(
+                    "#!/bin/sh\necho \"start $PPID $*\" >> /run/bird/birdc.log\n{real} \"$@\"\nrc=$?\n\
+                     echo \"end $PPID $*\" >> /run/bird/birdc.log\nexit $rc\n",
+                    real = root.join("birdc.real").display()
+                ),
+            )
+            .unwrap();
+            std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
             let host_key = root.join("ssh/host_ed25519");
             run(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&host_key));
             let port = free_port();
@@ -72,10 +88,11 @@ impl RouteServerLab {
             let mut parts = public.split_whitespace();
             known.push_str(&format!("[127.0.0.1]:{port} {} {}\n", parts.next().unwrap(), parts.next().unwrap()));
             let script = format!(
-                "mount --bind {etc} /etc/bird && mount --bind {run} /run/bird && \
+                "mount --bind {etc} /etc/bird && mount --bind {run} /run/bird && mount --bind {birdc} /usr/sbin/birdc && \
                  bird -c /etc/bird/bird.conf -s /run/bird/bird.ctl -P /run/bird/bird.pid && \
                  exec /usr/sbin/sshd -D -e -f {config}",
                 etc = root.join("etc").display(),
+                birdc = root.join("birdc").display(),
                 run = root.join("run").display(),
                 config = root.join("sshd_config").display()
             );
@@ -125,15 +142,21 @@ impl RouteServerLab {
         std::fs::write(self.hosts[i].root.join("etc/bird.conf"), GOOD_BIRD_CONF).unwrap();
     }
 
-    /// The peer files on host `i`, by name.
+    /// The peer files on host `i`, by name (not the lock file or journals of the apply script).
     pub fn peer_files(&self, i: usize) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = std::fs::read_dir(self.hosts[i].root.join("etc/ztix-peers"))
             .unwrap()
             .filter_map(Result::ok)
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
             .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap_or_default()))
             .collect();
         files.sort();
         files
+    }
+
+    /// Every `birdc` call on host `i` so far: `start|end <caller pid> <args>`.
+    pub fn birdc_log(&self, i: usize) -> Vec<String> {
+        std::fs::read_to_string(self.hosts[i].root.join("run/birdc.log")).unwrap_or_default().lines().map(str::to_owned).collect()
     }
 
     /// `birdc <args>` on host `i`, inside its namespace.

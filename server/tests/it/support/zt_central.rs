@@ -67,6 +67,17 @@ impl CentralSim {
         self.state.lock().unwrap().rate_limited_calls = calls;
     }
 
+    /// A member made in Central by hand: `config` fields and a description.
+    pub fn put_member(&self, nwid: &str, node: &str, config: Value, description: &str) {
+        let id = format!("{nwid}-{node}");
+        let mut member = json!({"id": id, "networkId": nwid, "nodeId": node, "controllerId": &nwid[..10], "name": "", "description": description,
+                                "config": {"id": node, "authorized": false, "ipAssignments": [], "noAutoAssignIps": false}});
+        for (key, value) in config.as_object().expect("config fields are an object") {
+            member["config"][key] = value.clone();
+        }
+        self.state.lock().unwrap().members.insert(id, member);
+    }
+
     pub fn member(&self, nwid: &str, node: &str) -> Option<Value> {
         self.state.lock().unwrap().members.get(&format!("{nwid}-{node}")).cloned()
     }

@@ -42,7 +42,7 @@ fn new_network(id: &str) -> Value {
     })
 }
 
-fn new_member(nwid: &str, node: &str) -> Value {
+pub(super) fn new_member(nwid: &str, node: &str) -> Value {
     json!({
         "activeBridge": false, "address": node, "authenticationExpiryTime": 0, "authorized": false,
         "capabilities": [], "creationTime": now_ms(), "id": node, "ipAssignments": [],

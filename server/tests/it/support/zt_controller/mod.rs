@@ -108,6 +108,17 @@ impl ControllerSim {
         self.state.lock().unwrap().members.get(&(nwid.to_owned(), node.to_owned())).cloned()
     }
 
+    /// A member created outside the portal (by hand, or by another tool): a new member
+    /// with `fields` set, as the controller would store it.
+    pub fn put_member(&self, nwid: &str, node: &str, fields: Value) {
+        let mut member = api::new_member(nwid, node);
+        for (key, value) in fields.as_object().expect("member fields are an object") {
+            member[key] = value.clone();
+        }
+        member["revision"] = serde_json::json!(1);
+        self.state.lock().unwrap().members.insert((nwid.to_owned(), node.to_owned()), member);
+    }
+
     pub fn member_writes(&self) -> Vec<(String, String, Value)> {
         self.state.lock().unwrap().member_writes.clone()
     }
