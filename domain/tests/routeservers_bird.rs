@@ -132,6 +132,20 @@ impl LocalApply {
             .collect()
     }
 
+    /// Starts a change and sends it `signal` while it waits between its write and its
+    /// confirm; returns how the script ended.
+    fn interrupt(&self, name: &str, content: &str, signal: &str) -> std::process::ExitStatus {
+        self.hold();
+        let mut child = self.spawn(name, content);
+        wait_for_step(&mut child, "configure");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(self.file(name).as_deref(), Some(content), "written, not yet confirmed");
+        Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        // The shell runs its trap once the command it waits for returns.
+        self.release();
+        child.wait().unwrap()
+    }
+
     fn calls(&self) -> Vec<String> {
         std::fs::read_to_string(self.bin.path().join("calls")).unwrap_or_default().lines().map(str::to_owned).collect()
     }
@@ -155,28 +169,14 @@ fn wait_for_step(child: &mut std::process::Child, step: &str) {
 fn an_interrupted_change_puts_the_previous_file_back() {
     let local = LocalApply::new();
     std::fs::write(local.dir.path().join("ztix-a.conf"), "previous\n").unwrap();
-    local.hold();
-    let mut child = local.spawn("ztix-a.conf", "new\n");
-    wait_for_step(&mut child, "configure");
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    assert_eq!(local.file("ztix-a.conf").as_deref(), Some("new\n"), "written, not yet confirmed");
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    // The shell runs its trap once the command it waits for returns.
-    local.release();
-    let status = child.wait().unwrap();
+    let status = local.interrupt("ztix-a.conf", "new\n", "-TERM");
     assert_eq!(status.code(), Some(15), "{status:?}");
     assert_eq!(local.file("ztix-a.conf").as_deref(), Some("previous\n"), "the previous file is back");
     assert!(local.journals().is_empty(), "{:?}", local.journals());
     assert!(local.calls().iter().any(|c| c == "configure"), "BIRD was reconfigured with it: {:?}", local.calls());
 
     // A new file interrupted the same way is removed again.
-    local.hold();
-    let mut child = local.spawn("ztix-b.conf", "fresh\n");
-    wait_for_step(&mut child, "configure");
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    local.release();
-    child.wait().unwrap();
+    local.interrupt("ztix-b.conf", "fresh\n", "-TERM");
     assert_eq!(local.file("ztix-b.conf"), None);
     assert!(local.journals().is_empty());
 }
@@ -185,14 +185,8 @@ fn an_interrupted_change_puts_the_previous_file_back() {
 fn a_change_killed_outright_is_undone_by_the_next_run() {
     let local = LocalApply::new();
     std::fs::write(local.dir.path().join("ztix-a.conf"), "previous\n").unwrap();
-    local.hold();
-    let mut child = local.spawn("ztix-a.conf", "half-done\n");
-    wait_for_step(&mut child, "configure");
-    std::thread::sleep(std::time::Duration::from_millis(200));
     // SIGKILL: no trap runs; the journal stays behind with the unconfirmed file.
-    Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap();
-    child.wait().unwrap();
-    local.release();
+    local.interrupt("ztix-a.conf", "half-done\n", "-KILL");
     assert_eq!(local.file("ztix-a.conf").as_deref(), Some("half-done\n"));
     assert_eq!(local.journals(), [".ztix-a.conf.before"]);
 

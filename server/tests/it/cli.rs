@@ -197,8 +197,19 @@ fn an_unreadable_controller_token_file_stops_startup_naming_the_file() {
         ("DATABASE_URL", database.as_str()),
         ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
     ];
-    let output = run(dir.path(), &vars, &["serve"]);
-    assert!(!output.status.success(), "serve must not start with an empty token");
-    let message = stderr(&output);
+    let mut child = zt_ix(dir.path(), &vars).arg("serve").stderr(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve started with an unreadable token file instead of stopping");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!status.success());
+    let message = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
     assert!(message.contains("ZT_CONTROLLER_AUTH_TOKEN_FILE") && message.contains(missing.to_str().unwrap()), "{message}");
 }

@@ -261,19 +261,26 @@ async fn a_request_without_a_node_id_fails_with_an_explanation() {
     assert!(admin_request(&app, &admin, &id).await["last_error"].as_str().unwrap().contains("no ZeroTier node id"), "{failed}");
 }
 
+const CENTRAL_NET: &str = "8056c2e21c000001";
+
+/// The portal against the ZeroTier Central simulator with one network, ready; `worker`
+/// adds runtime settings.
+async fn central_portal(backend: Backend, worker: &str) -> (TestApp, crate::support::zt_central::CentralSim) {
+    use crate::support::zt_central::{CentralSim, TOKEN as CENTRAL_TOKEN};
+    let central = CentralSim::start(&[CENTRAL_NET]).await;
+    let url = central.url();
+    let toml = format!("{worker}\n[[networks]]\nid = \"{CENTRAL_NET}\"\nname = \"Central LAN\"\nipv6_prefix = \"2001:db8:9::/64\"\n");
+    let vars = [("ZT_PROVIDER", "central"), ("ZT_CENTRAL_BASE_URL", url.as_str()), ("ZT_CENTRAL_API_TOKEN", CENTRAL_TOKEN)];
+    let app = spawn_app_with_worker(backend, &vars, &toml).await;
+    wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+    (app, central)
+}
+
 #[tokio::test]
 async fn central_authorizes_members_and_honours_rate_limits() {
-    use crate::support::zt_central::{CentralSim, TOKEN as CENTRAL_TOKEN};
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let network = "8056c2e21c000001";
-        let central = CentralSim::start(&[network]).await;
-        let url = central.url();
-        let toml = format!(
-            "[worker]\ntransient_retries = 3\nretry_backoff_milliseconds = 20\nrequest_timeout_seconds = 2\n\n[[networks]]\nid = \"{network}\"\nname = \"Central LAN\"\nipv6_prefix = \"2001:db8:9::/64\"\n"
-        );
-        let vars = [("ZT_PROVIDER", "central"), ("ZT_CENTRAL_BASE_URL", url.as_str()), ("ZT_CENTRAL_API_TOKEN", CENTRAL_TOKEN)];
-        let app = spawn_app_with_worker(backend, &vars, &toml).await;
-        wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+        let (app, central) = central_portal(backend, "[worker]\ntransient_retries = 3\nretry_backoff_milliseconds = 20\nrequest_timeout_seconds = 2\n").await;
+        let network = CENTRAL_NET;
         app.create_account("op", "correct horse battery staple", false, &[4_200_000_001]).await;
         let op = app.login("op", "correct horse battery staple").await;
         let admin = admin(&app).await;
@@ -343,15 +350,9 @@ async fn the_worker_never_takes_over_a_node_the_portal_did_not_assign() {
 
 #[tokio::test]
 async fn a_retry_of_our_own_member_converges_and_central_nodes_are_protected_too() {
-    use crate::support::zt_central::{CentralSim, TOKEN as CENTRAL_TOKEN};
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let network = "8056c2e21c000001";
-        let central = CentralSim::start(&[network]).await;
-        let url = central.url();
-        let toml = format!("[[networks]]\nid = \"{network}\"\nname = \"Central LAN\"\nipv6_prefix = \"2001:db8:9::/64\"\n");
-        let vars = [("ZT_PROVIDER", "central"), ("ZT_CENTRAL_BASE_URL", url.as_str()), ("ZT_CENTRAL_API_TOKEN", CENTRAL_TOKEN)];
-        let app = spawn_app_with_worker(backend, &vars, &toml).await;
-        wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+        let (app, central) = central_portal(backend, "").await;
+        let network = CENTRAL_NET;
         let op = operator(&app, "op").await;
         let admin = admin(&app).await;
 

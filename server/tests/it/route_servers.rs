@@ -187,6 +187,8 @@ async fn concurrent_approvals_reach_each_route_server_one_change_at_a_time() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         crate::helpers::within_limit(async {
             let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(2)).await.unwrap();
+            // Long enough that two changes in flight at once would overlap on a host.
+            lab.slow_configure(0.3);
             let (app, sim) = portal_on(backend, lab.env()).await;
             let shutdown = CancellationToken::new();
             second_worker(&app, &sim, &lab, shutdown.clone()).await;

@@ -62,7 +62,9 @@ impl RouteServerLab {
             std::fs::write(
                 &wrapper,
                 format!(
-                    "#!/bin/sh\necho \"start $PPID $*\" >> /run/bird/birdc.log\n{real} \"$@\"\nrc=$?\n\
+                    "#!/bin/sh\necho \"start $PPID $*\" >> /run/bird/birdc.log\n\
+                     case \"$*\" in 'configure timeout'*) [ -f /run/bird/slow ] && sleep \"$(cat /run/bird/slow)\" ;; esac\n\
+                     {real} \"$@\"\nrc=$?\n\
                      echo \"end $PPID $*\" >> /run/bird/birdc.log\nexit $rc\n",
                     real = root.join("birdc.real").display()
                 ),
@@ -152,6 +154,14 @@ impl RouteServerLab {
             .collect();
         files.sort();
         files
+    }
+
+    /// Makes each `birdc configure timeout` on every host take `seconds` longer, so
+    /// changes that are not ordered would overlap.
+    pub fn slow_configure(&self, seconds: f32) {
+        for host in &self.hosts {
+            std::fs::write(host.root.join("run/slow"), format!("{seconds}")).unwrap();
+        }
     }
 
     /// Every `birdc` call on host `i` so far: `start|end <caller pid> <args>`.
