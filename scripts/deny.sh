@@ -35,7 +35,7 @@ fi
 dbs="$(mktemp -d)"
 trap 'rm -rf "$dbs"' EXIT
 # cargo-deny looks for the default database under this directory name.
-git clone -q "$advisory_db" "$dbs/advisory-db-3157b0e258782691"
+git -c init.defaultBranch=main clone -q "$advisory_db" "$dbs/advisory-db-3157b0e258782691"
 checked="$(git -C "$dbs/advisory-db-3157b0e258782691" log -1 --format='%H of %cs')"
 say "cargo deny: advisories (database $advisory_db, commit $checked)"
 sed "s|^# db-path = .*|db-path = \"$dbs\"|" deny.toml > "$dbs/deny.toml"
