@@ -17,7 +17,53 @@ fn main() {
     }
 }
 
+/// Every key of a catalog with the `{{ variables }}` its sentence uses.
+fn catalog_entries(path: &Path) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
+    fn walk(prefix: &str, value: &serde_json::Value, out: &mut std::collections::BTreeMap<String, Vec<String>>) -> Result<(), String> {
+        match value {
+            serde_json::Value::Object(map) => map.iter().try_for_each(|(key, inner)| walk(&format!("{prefix}{key}."), inner, out)),
+            serde_json::Value::String(text) if !text.trim().is_empty() => {
+                let mut vars: Vec<String> =
+                    text.split("{{").skip(1).filter_map(|s| s.split_once("}}")).map(|(v, _)| v.trim().to_owned()).collect();
+                vars.sort();
+                out.insert(prefix.trim_end_matches('.').to_owned(), vars);
+                Ok(())
+            }
+            _ => Err(format!("{} is not a sentence", prefix.trim_end_matches('.'))),
+        }
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = std::collections::BTreeMap::new();
+    walk("", &json, &mut out).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(out)
+}
+
+/// A key missing in one catalog would show English there (leptos_i18n only warns), and a
+/// renamed variable a hole: both stop the build.
+fn check_catalogs(dir: &Path) -> Result<(), String> {
+    let english = catalog_entries(&dir.join("en-US.json"))?;
+    for locale in ["zh-CN", "he"] {
+        let other = catalog_entries(&dir.join(format!("{locale}.json")))?;
+        for (key, vars) in &english {
+            match other.get(key) {
+                None => return Err(format!("{locale} has no text for `{key}`")),
+                Some(v) if v != vars => return Err(format!("{locale}: `{key}` uses {v:?}, en-US {vars:?}")),
+                Some(_) => {}
+            }
+        }
+        if let Some(extra) = other.keys().find(|k| !english.contains_key(*k)) {
+            return Err(format!("{locale} has `{extra}`, which en-US lacks"));
+        }
+    }
+    Ok(())
+}
+
 fn translations(out: &Path) {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    if let Err(message) = check_catalogs(&manifest_dir.join("locales")) {
+        panic!("locales: {message}");
+    }
     let config = Config::new("en-US")
         .and_then(|c| c.add_locale("zh-CN"))
         .and_then(|c| c.add_locale("he"))
@@ -45,7 +91,13 @@ struct Branding {
 struct FooterLink {
     label: String,
     url: String,
+    /// The label in other languages, by locale (`zh-CN`, `he`); `label` where missing.
+    #[serde(default)]
+    translations: std::collections::BTreeMap<String, String>,
 }
+
+/// The locales the interface speaks besides the default.
+const OTHER_LOCALES: [&str; 2] = ["zh-CN", "he"];
 
 fn branding(out: &Path) -> Result<(), String> {
     println!("cargo::rerun-if-env-changed=ZTIX_BRANDING_FILE");
@@ -61,6 +113,14 @@ fn branding(out: &Path) -> Result<(), String> {
     check_text("name", &brand.name, 40)?;
     check_text("short_name", &brand.short_name, 12)?;
     check_text("footer_link.label", &brand.footer_link.label, 60)?;
+    for (locale, label) in &brand.footer_link.translations {
+        if !OTHER_LOCALES.contains(&locale.as_str()) {
+            return Err(format!("`footer_link.translations.{locale}`: the locales are {}", OTHER_LOCALES.join(", ")));
+        }
+        check_text(&format!("footer_link.translations.{locale}"), label, 60)?;
+    }
+    let footer_labels: Vec<(String, String)> =
+        brand.footer_link.translations.iter().map(|(l, t)| (l.clone(), t.trim().to_owned())).collect();
     check_url("support_url", &brand.support_url, &["mailto:", "https://", "http://"])?;
     check_url("footer_link.url", &brand.footer_link.url, &["https://", "http://"])?;
 
@@ -85,13 +145,14 @@ fn branding(out: &Path) -> Result<(), String> {
 
     let code = format!(
         "/// The exchange's branding, from `{}` at build time.\n\
-         pub const BRAND: Brand = Brand {{ name: {:?}, short_name: {:?}, logo_svg: {:?}, support_url: {:?}, footer_label: {:?}, footer_url: {:?} }};\n",
+         pub const BRAND: Brand = Brand {{ name: {:?}, short_name: {:?}, logo_svg: {:?}, support_url: {:?}, footer_label: {:?}, footer_labels: &{:?}, footer_url: {:?} }};\n",
         file.display(),
         brand.name.trim(),
         brand.short_name.trim(),
         body.trim_end(),
         brand.support_url.trim(),
         brand.footer_link.label.trim(),
+        footer_labels,
         brand.footer_link.url.trim(),
     );
     std::fs::write(out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))

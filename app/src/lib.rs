@@ -96,21 +96,49 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell>
                 <Routes fallback=NotFound>
+                    // Keep in step with `page_access` below.
                     <Route path=path!("/") view=RootPage/>
-                    <Route path=path!("/login") view=LoginPage/>
+                    // Pages whose job is a form are rendered in full before they are sent,
+                    // so they work before hydration and without JavaScript.
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     // Completing the login sets a cookie and redirects: render it in full first.
                     <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
-                    <Route path=path!("/onboarding") view=OnboardingPage/>
+                    <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/requests/:id") view=RequestDetailPage/>
                     <Route path=path!("/admin/requests") view=AdminQueuePage/>
-                    <Route path=path!("/admin/requests/:id") view=AdminRequestPage/>
+                    <Route path=path!("/admin/requests/:id") view=AdminRequestPage ssr=SsrMode::Async/>
                 </Routes>
             </Shell>
         </Router>
 
         // After the pages, so a page that changes the language is reflected here.
         <Html attr:lang=lang attr:dir=dir/>
+    }
+}
+
+/// Who may open a page, decided by the server before it renders (the page guard in the
+/// server crate); the pages check again in the browser after logins and logouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAccess {
+    /// `/`: everyone is sent on to their start page.
+    Start,
+    /// `/login`: people already logged in go on to onboarding.
+    Login,
+    /// Needs a session; admin pages also need an admin, which they say themselves.
+    Session,
+    /// Anything else, rendered or served as it is.
+    Open,
+}
+
+/// The access rule of the page at `path` (the routes of [`App`]).
+pub fn page_access(path: &str) -> PageAccess {
+    match path {
+        "/" => PageAccess::Start,
+        "/login" => PageAccess::Login,
+        "/onboarding" | "/dashboard" | "/admin/requests" => PageAccess::Session,
+        _ if path.starts_with("/requests/") || path.starts_with("/admin/requests/") => PageAccess::Session,
+        _ => PageAccess::Open,
     }
 }
 
@@ -122,4 +150,21 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{page_access, PageAccess};
+
+    #[test]
+    fn pages_are_classified_by_path() {
+        assert_eq!(page_access("/"), PageAccess::Start);
+        assert_eq!(page_access("/login"), PageAccess::Login);
+        for protected in ["/onboarding", "/dashboard", "/requests/abc", "/admin/requests", "/admin/requests/abc"] {
+            assert_eq!(page_access(protected), PageAccess::Session, "{protected}");
+        }
+        for other in ["/auth/callback", "/healthz", "/pkg/zt-ix.js", "/api/v1/me", "/nope", "/loginx"] {
+            assert_eq!(page_access(other), PageAccess::Open, "{other}");
+        }
+    }
 }

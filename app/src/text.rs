@@ -1,5 +1,9 @@
-//! Localized words for values that come from the server: request statuses and the public
-//! error codes of the API. Everything else is written with `t!` where it is shown.
+//! Localized words for the values the server sends: request statuses, error codes, why
+//! provisioning failed, audit actions and who acted. Each is an exhaustive `match`, so a
+//! new value does not compile until it has copy (and `build.rs` refuses a catalog that
+//! lacks a key another one has). Everything else is written with `tr!` where it is shown.
+
+use contract::{AsnSource, AuditAction, DecisionSource, ErrorCode, FailureCode, Ineligible, RequestStatus, SystemActor};
 
 use crate::error::AppError;
 use crate::i18n::{td_string, use_i18n, Locale};
@@ -20,64 +24,51 @@ macro_rules! tr {
 }
 
 /// Plain words for a request status.
-pub fn status_label(locale: Locale, status: &str) -> &'static str {
+pub fn status_label(locale: Locale, status: RequestStatus) -> &'static str {
     match status {
-        "pending" => td_string!(locale, status.pending),
-        "approved" => td_string!(locale, status.approved),
-        "provisioning" => td_string!(locale, status.provisioning),
-        "active" => td_string!(locale, status.active),
-        "rejected" => td_string!(locale, status.rejected),
-        "failed" => td_string!(locale, status.failed),
-        _ => td_string!(locale, status.unknown),
+        RequestStatus::Pending => td_string!(locale, status.pending),
+        RequestStatus::Approved => td_string!(locale, status.approved),
+        RequestStatus::Provisioning => td_string!(locale, status.provisioning),
+        RequestStatus::Active => td_string!(locale, status.active),
+        RequestStatus::Rejected => td_string!(locale, status.rejected),
+        RequestStatus::Failed => td_string!(locale, status.failed),
     }
 }
 
 /// A friendly sentence for a public error code (SPEC §5) or an interface error.
-pub fn code_message(locale: Locale, code: &str) -> &'static str {
+pub fn code_message(locale: Locale, code: ErrorCode) -> &'static str {
     match code {
-        "unauthenticated" => td_string!(locale, errors.unauthenticated),
-        "forbidden" => td_string!(locale, errors.forbidden),
-        "not_found" => td_string!(locale, errors.not_found),
-        "internal_error" => td_string!(locale, errors.internal_error),
-        "network_error" => td_string!(locale, errors.network_error),
-        "invalid_credentials" => td_string!(locale, errors.invalid_credentials),
-        "credential_disabled" => td_string!(locale, errors.credential_disabled),
-        "local_auth_disabled" => td_string!(locale, errors.local_auth_disabled),
-        "rate_limited" => td_string!(locale, errors.rate_limited),
-        "auth_provider_unavailable" => td_string!(locale, errors.auth_provider_unavailable),
-        "invalid_state" => td_string!(locale, errors.invalid_state),
-        "expired_state" => td_string!(locale, errors.expired_state),
-        "invalid_nonce" => td_string!(locale, errors.invalid_nonce),
-        "missing_code_or_state" => td_string!(locale, errors.missing_code_or_state),
-        "oauth_error" => td_string!(locale, errors.oauth_error),
-        "upstream_auth_failure" => td_string!(locale, errors.upstream_auth_failure),
-        "unverified_account" => td_string!(locale, errors.unverified_account),
-        "validation_error" => td_string!(locale, errors.validation_error),
-        "asn_not_authorized" => td_string!(locale, errors.asn_not_authorized),
-        "network_not_authorized" => td_string!(locale, errors.network_not_authorized),
-        "invalid_network" => td_string!(locale, errors.invalid_network),
-        "duplicate_active_request" => td_string!(locale, errors.duplicate_active_request),
-        "request_not_found" => td_string!(locale, errors.request_not_found),
-        "reject_reason_required" => td_string!(locale, errors.reject_reason_required),
-        "invalid_status_transition" => td_string!(locale, errors.invalid_status_transition),
-        "node_in_use" => td_string!(locale, errors.node_in_use),
-        "requester_not_eligible" => td_string!(locale, errors.requester_not_eligible),
-        _ => td_string!(locale, errors.refused),
-    }
-}
-
-/// What a member is told about a failed provisioning attempt (`last_error_code`).
-pub fn failure_message(locale: Locale, code: &str) -> &'static str {
-    match code {
-        "controller_unavailable" => td_string!(locale, failure.controller_unavailable),
-        "controller_rejected" => td_string!(locale, failure.controller_rejected),
-        "node_id_missing" => td_string!(locale, failure.node_id_missing),
-        "node_id_invalid" => td_string!(locale, failure.node_id_invalid),
-        "node_in_use" => td_string!(locale, failure.node_in_use),
-        "address_unavailable" => td_string!(locale, failure.address_unavailable),
-        "route_server_failed" => td_string!(locale, failure.route_server_failed),
-        "lease_lost" => td_string!(locale, failure.lease_lost),
-        _ => td_string!(locale, failure.internal_error),
+        ErrorCode::Unauthenticated => td_string!(locale, errors.unauthenticated),
+        ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
+        ErrorCode::NotFound => td_string!(locale, errors.not_found),
+        ErrorCode::MethodNotAllowed => td_string!(locale, errors.method_not_allowed),
+        ErrorCode::PayloadTooLarge => td_string!(locale, errors.payload_too_large),
+        ErrorCode::CsrfFailed => td_string!(locale, errors.csrf_failed),
+        ErrorCode::Timeout => td_string!(locale, errors.timeout),
+        ErrorCode::InternalError => td_string!(locale, errors.internal_error),
+        ErrorCode::NetworkError => td_string!(locale, errors.network_error),
+        ErrorCode::InvalidCredentials => td_string!(locale, errors.invalid_credentials),
+        ErrorCode::CredentialDisabled => td_string!(locale, errors.credential_disabled),
+        ErrorCode::LocalAuthDisabled => td_string!(locale, errors.local_auth_disabled),
+        ErrorCode::RateLimited => td_string!(locale, errors.rate_limited),
+        ErrorCode::AuthProviderUnavailable => td_string!(locale, errors.auth_provider_unavailable),
+        ErrorCode::InvalidState => td_string!(locale, errors.invalid_state),
+        ErrorCode::ExpiredState => td_string!(locale, errors.expired_state),
+        ErrorCode::InvalidNonce => td_string!(locale, errors.invalid_nonce),
+        ErrorCode::MissingCodeOrState => td_string!(locale, errors.missing_code_or_state),
+        ErrorCode::OauthError => td_string!(locale, errors.oauth_error),
+        ErrorCode::UpstreamAuthFailure => td_string!(locale, errors.upstream_auth_failure),
+        ErrorCode::UnverifiedAccount => td_string!(locale, errors.unverified_account),
+        ErrorCode::ValidationError => td_string!(locale, errors.validation_error),
+        ErrorCode::AsnNotAuthorized => td_string!(locale, errors.asn_not_authorized),
+        ErrorCode::NetworkNotAuthorized => td_string!(locale, errors.network_not_authorized),
+        ErrorCode::InvalidNetwork => td_string!(locale, errors.invalid_network),
+        ErrorCode::DuplicateActiveRequest => td_string!(locale, errors.duplicate_active_request),
+        ErrorCode::NodeInUse => td_string!(locale, errors.node_in_use),
+        ErrorCode::RequesterNotEligible => td_string!(locale, errors.requester_not_eligible),
+        ErrorCode::RequestNotFound => td_string!(locale, errors.request_not_found),
+        ErrorCode::RejectReasonRequired => td_string!(locale, errors.reject_reason_required),
+        ErrorCode::InvalidStatusTransition => td_string!(locale, errors.invalid_status_transition),
     }
 }
 
@@ -86,81 +77,117 @@ pub fn error_message(locale: Locale, error: &AppError) -> &'static str {
     code_message(locale, error.code())
 }
 
+/// What a member is told about a failed provisioning attempt.
+pub fn failure_message(locale: Locale, code: FailureCode) -> &'static str {
+    match code {
+        FailureCode::ControllerUnavailable => td_string!(locale, failure.controller_unavailable),
+        FailureCode::ControllerRejected => td_string!(locale, failure.controller_rejected),
+        FailureCode::NodeIdMissing => td_string!(locale, failure.node_id_missing),
+        FailureCode::NodeIdInvalid => td_string!(locale, failure.node_id_invalid),
+        FailureCode::NodeInUse => td_string!(locale, failure.node_in_use),
+        FailureCode::AddressUnavailable => td_string!(locale, failure.address_unavailable),
+        FailureCode::RouteServerFailed => td_string!(locale, failure.route_server_failed),
+        FailureCode::LeaseLost => td_string!(locale, failure.lease_lost),
+        FailureCode::Internal => td_string!(locale, failure.internal_error),
+    }
+}
+
+/// Why a requester may no longer have their request approved or retried.
+pub fn ineligible_message(locale: Locale, why: Ineligible) -> &'static str {
+    match why {
+        Ineligible::AsnNotHeld => td_string!(locale, ineligible.asn_not_held),
+        Ineligible::NetworkNotAllowed => td_string!(locale, ineligible.network_not_allowed),
+        Ineligible::NetworkInactive => td_string!(locale, ineligible.network_inactive),
+    }
+}
+
+/// Where someone's right to an ASN comes from.
+pub fn asn_source_label(locale: Locale, source: AsnSource) -> &'static str {
+    match source {
+        AsnSource::Peeringdb => td_string!(locale, asn_source.peeringdb),
+        AsnSource::Local => td_string!(locale, asn_source.local),
+    }
+}
+
+/// The part of the portal that acted on its own.
+pub fn system_actor_label(locale: Locale, actor: SystemActor) -> &'static str {
+    match actor {
+        SystemActor::Worker => td_string!(locale, system_actor.worker),
+        SystemActor::PolicyAuto => td_string!(locale, system_actor.policy_auto),
+        SystemActor::Web => td_string!(locale, system_actor.web),
+        SystemActor::Startup => td_string!(locale, system_actor.startup),
+        SystemActor::Cli => td_string!(locale, system_actor.cli),
+        SystemActor::Migration => td_string!(locale, system_actor.migration),
+    }
+}
+
+/// How an approval was decided.
+pub fn decision_label(locale: Locale, source: DecisionSource) -> &'static str {
+    match source {
+        DecisionSource::ManualAdmin => td_string!(locale, decision.manual_admin),
+        DecisionSource::PolicyAuto => td_string!(locale, decision.policy_auto),
+    }
+}
+
+/// What an audit event says happened.
+pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::JoinRequestCreated => td_string!(locale, audit_action.join_request_created),
+        AuditAction::JoinRequestApproved => td_string!(locale, audit_action.join_request_approved),
+        AuditAction::JoinRequestRejected => td_string!(locale, audit_action.join_request_rejected),
+        AuditAction::JoinRequestRetried => td_string!(locale, audit_action.join_request_retried),
+        AuditAction::JoinRequestProvisioningStarted => td_string!(locale, audit_action.join_request_provisioning_started),
+        AuditAction::JoinRequestActivated => td_string!(locale, audit_action.join_request_activated),
+        AuditAction::JoinRequestFailed => td_string!(locale, audit_action.join_request_failed),
+        AuditAction::JoinRequestLeaseRecovered => td_string!(locale, audit_action.join_request_lease_recovered),
+        AuditAction::JoinRequestNodeConflictSettled => td_string!(locale, audit_action.join_request_node_conflict_settled),
+        AuditAction::RouteServerApplied => td_string!(locale, audit_action.route_server_applied),
+        AuditAction::RouteServerFailed => td_string!(locale, audit_action.route_server_failed),
+        AuditAction::RouteServersSkipped => td_string!(locale, audit_action.route_servers_skipped),
+        AuditAction::AuthLoginSucceeded => td_string!(locale, audit_action.auth_login_succeeded),
+        AuditAction::AuthLoginFailed => td_string!(locale, audit_action.auth_login_failed),
+        AuditAction::AuthLoginThrottled => td_string!(locale, audit_action.auth_login_throttled),
+        AuditAction::AuthLogout => td_string!(locale, audit_action.auth_logout),
+        AuditAction::UserCreated => td_string!(locale, audit_action.user_created),
+        AuditAction::UserUpdated => td_string!(locale, audit_action.user_updated),
+        AuditAction::UserDisabled => td_string!(locale, audit_action.user_disabled),
+        AuditAction::UserEnabled => td_string!(locale, audit_action.user_enabled),
+        AuditAction::NetworkAdded => td_string!(locale, audit_action.network_added),
+        AuditAction::NetworkUpdated => td_string!(locale, audit_action.network_updated),
+        AuditAction::NetworkDeactivated => td_string!(locale, audit_action.network_deactivated),
+        AuditAction::ControllerPreflight => td_string!(locale, audit_action.controller_preflight),
+        AuditAction::ControllerReconciled => td_string!(locale, audit_action.controller_reconciled),
+        AuditAction::ControllerTokenReloaded => td_string!(locale, audit_action.controller_token_reloaded),
+        AuditAction::ControllerBackupCreated => td_string!(locale, audit_action.controller_backup_created),
+        AuditAction::ControllerRestored => td_string!(locale, audit_action.controller_restored),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use leptos_i18n::Locale as _;
 
-    /// Every code the API documents has its own sentence in every locale, so no person
-    /// ever sees the generic fallback for a known refusal.
+    /// Every code has its own sentence in every locale.
     #[test]
-    fn every_public_error_code_has_a_message_in_every_locale() {
-        let codes = [
-            "unauthenticated", "forbidden", "not_found", "internal_error", "network_error",
-            "invalid_credentials", "credential_disabled", "local_auth_disabled", "rate_limited",
-            "auth_provider_unavailable", "invalid_state", "expired_state", "invalid_nonce",
-            "missing_code_or_state", "oauth_error", "upstream_auth_failure", "unverified_account",
-            "validation_error", "asn_not_authorized", "network_not_authorized", "invalid_network",
-            "duplicate_active_request", "request_not_found", "reject_reason_required",
-            "invalid_status_transition", "node_in_use", "requester_not_eligible",
-        ];
+    fn every_error_code_has_its_own_message_in_every_locale() {
         for locale in Locale::get_all() {
-            let fallback = code_message(*locale, "something_else");
             let mut seen = std::collections::HashSet::new();
-            for code in codes {
-                let message = code_message(*locale, code);
-                assert_ne!(message, fallback, "{locale}: {code} falls back to the generic message");
-                assert!(seen.insert(message), "{locale}: {code} shares its message with another code");
+            for code in ErrorCode::ALL {
+                assert!(seen.insert(code_message(*locale, *code)), "{locale}: {code} shares its message with another code");
             }
         }
     }
 
     #[test]
-    fn statuses_are_translated() {
-        for status in ["pending", "approved", "provisioning", "active", "rejected", "failed"] {
-            assert_ne!(status_label(Locale::he, status), status_label(Locale::en_US, status), "{status}");
-            assert_ne!(status_label(Locale::zh_CN, status), status_label(Locale::en_US, status), "{status}");
+    fn statuses_and_actions_are_translated() {
+        for status in RequestStatus::ALL {
+            assert_ne!(status_label(Locale::he, *status), status_label(Locale::en_US, *status), "{status}");
+            assert_ne!(status_label(Locale::zh_CN, *status), status_label(Locale::en_US, *status), "{status}");
         }
-    }
-}
-
-#[cfg(test)]
-mod catalogs {
-    use std::collections::BTreeMap;
-
-    /// Every key of a catalog with the `{{ variables }}` its sentence uses.
-    fn entries(locale: &str) -> BTreeMap<String, Vec<String>> {
-        let path = format!("{}/locales/{locale}.json", env!("CARGO_MANIFEST_DIR"));
-        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let mut out = BTreeMap::new();
-        walk("", &json, &mut out);
-        out
-    }
-
-    fn walk(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, Vec<String>>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, inner) in map {
-                    walk(&format!("{prefix}{key}."), inner, out);
-                }
-            }
-            serde_json::Value::String(text) => {
-                assert!(!text.trim().is_empty(), "{prefix} is empty");
-                let mut vars: Vec<String> =
-                    text.split("{{").skip(1).filter_map(|s| s.split_once("}}")).map(|(v, _)| v.trim().to_owned()).collect();
-                vars.sort();
-                out.insert(prefix.trim_end_matches('.').to_owned(), vars);
-            }
-            other => panic!("{prefix}: unexpected {other}"),
-        }
-    }
-
-    /// A missing key would silently show English; a renamed variable would show a hole.
-    #[test]
-    fn every_locale_has_every_key_with_the_same_variables() {
-        let english = entries("en-US");
-        for locale in ["zh-CN", "he"] {
-            assert_eq!(entries(locale), english, "{locale} differs from en-US");
+        for action in AuditAction::ALL {
+            assert_ne!(audit_action_label(Locale::he, *action), audit_action_label(Locale::en_US, *action), "{action}");
+            assert_ne!(audit_action_label(Locale::en_US, *action), action.as_str(), "{action} is shown as its code");
         }
     }
 }

@@ -1,10 +1,13 @@
-//! The audit trail: who did what to which object, written in the same transaction as
-//! the change it describes. There is deliberately no update or delete here.
+//! The audit trail: who did what to which object. A status change writes its event in
+//! the transaction of the change; other events (logins, route-server outcomes, CLI
+//! commands) are appended as they happen. There is deliberately no update or delete.
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use sea_orm::ColumnTrait;
 use serde_json::{Map, Value};
 use uuid::Uuid;
+
+pub use contract::{AuditAction, SystemActor};
 
 use crate::entities::audit_event;
 
@@ -15,29 +18,6 @@ pub enum Actor {
     User(Uuid),
     /// The portal itself: the worker, automatic approval, startup tasks, the CLI.
     System(SystemActor),
-}
-
-/// The parts of the portal that act on their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SystemActor {
-    Worker,
-    PolicyAuto,
-    /// The web tier acting for a visitor who is not logged in (failed logins).
-    Web,
-    Startup,
-    Cli,
-}
-
-impl SystemActor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Worker => "worker",
-            Self::PolicyAuto => "policy_auto",
-            Self::Web => "web",
-            Self::Startup => "startup",
-            Self::Cli => "cli",
-        }
-    }
 }
 
 impl Actor {
@@ -53,14 +33,14 @@ impl Actor {
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub actor: Actor,
-    pub action: &'static str,
+    pub action: AuditAction,
     pub target_type: &'static str,
     pub target_id: String,
     pub metadata: Map<String, Value>,
 }
 
 impl AuditEntry {
-    pub fn new(actor: Actor, action: &'static str, target_type: &'static str, target_id: impl ToString) -> Self {
+    pub fn new(actor: Actor, action: AuditAction, target_type: &'static str, target_id: impl ToString) -> Self {
         Self {
             actor,
             action,
@@ -111,7 +91,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry) -> Result<a
     audit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         actor_user_id: Set(entry.actor.user_id()),
-        action: Set(entry.action.to_owned()),
+        action: Set(entry.action.as_str().to_owned()),
         target_type: Set(entry.target_type.to_owned()),
         target_id: Set(entry.target_id),
         metadata: Set(metadata),

@@ -2,7 +2,7 @@
 //! domain types, the join-request status machine, the audit trail and services.
 //!
 //! The `server` crate (HTTP API, CLI, worker) and the `app` crate's server functions
-//! both call into this crate, so every rule has exactly one implementation.
+//! both call into this crate for every rule; the pages read its read models (`views`).
 
 pub mod audit;
 pub mod clock;
@@ -17,6 +17,7 @@ pub mod requests;
 pub mod routeservers;
 pub mod settings;
 pub mod types;
+pub mod views;
 pub mod workflow;
 
 #[cfg(feature = "testing")]
@@ -26,6 +27,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
+pub use sea_orm::DbErr;
 pub use settings::RuntimeSettings;
 
 /// What every service call needs: the database, the runtime policy and how people log in.

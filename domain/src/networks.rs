@@ -8,7 +8,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 
-use crate::audit::{self, Actor, AuditEntry, SystemActor};
+use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::zt_network;
 use crate::settings::ConfiguredNetwork;
 
@@ -52,7 +52,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                 }
                 .insert(&txn)
                 .await?;
-                audit::record(&txn, AuditEntry::new(actor, "network.added", "zt_network", &id).with("name", network.name.clone())).await?;
+                audit::record(&txn, AuditEntry::new(actor, AuditAction::NetworkAdded, "zt_network", &id).with("name", network.name.clone())).await?;
                 report.added.push(id);
             }
             Some(row) => {
@@ -70,7 +70,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                 active.is_active = Set(true);
                 active.updated_at = Set(now);
                 active.update(&txn).await?;
-                audit::record(&txn, AuditEntry::new(actor, "network.updated", "zt_network", &id)).await?;
+                audit::record(&txn, AuditEntry::new(actor, AuditAction::NetworkUpdated, "zt_network", &id)).await?;
                 report.updated.push(id);
             }
         }
@@ -84,7 +84,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
         active.is_active = Set(false);
         active.updated_at = Set(now);
         active.update(&txn).await?;
-        audit::record(&txn, AuditEntry::new(actor, "network.deactivated", "zt_network", &id)).await?;
+        audit::record(&txn, AuditEntry::new(actor, AuditAction::NetworkDeactivated, "zt_network", &id)).await?;
         report.deactivated.push(id);
     }
     txn.commit().await?;

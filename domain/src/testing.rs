@@ -1,10 +1,15 @@
-//! Fresh, migrated databases for tests: a temporary SQLite file, or a new database on
-//! the PostgreSQL server at `ZTIX_TEST_POSTGRES_URL`
-//! (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped afterwards.
+//! Fresh, migrated databases for tests, cloned from a template that is migrated once:
+//! on SQLite a copy of a migrated file, on the PostgreSQL server at
+//! `ZTIX_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`) a
+//! `CREATE DATABASE … TEMPLATE` of a migrated database. Each test's database is dropped
+//! afterwards.
 //!
 //! `db_test!` runs one test body against both backends.
 
+use std::path::PathBuf;
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use tokio::sync::OnceCell;
 
 use crate::db::{connect, migrate, PoolSettings};
 
@@ -30,45 +35,130 @@ fn postgres_admin_url() -> String {
     std::env::var("ZTIX_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_ADMIN_URL.to_owned())
 }
 
+fn pool() -> PoolSettings {
+    PoolSettings { max_connections: 8, ..PoolSettings::default() }
+}
+
+/// The URL of database `name` on the server of `admin_url`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let (base, _) = admin_url.split('?').next().and_then(|u| u.rsplit_once('/')).expect("ZTIX_TEST_POSTGRES_URL names a database");
+    format!("{base}/{name}")
+}
+
+/// A name for the migrations this build knows: a template migrated by another build (or
+/// an older checkout) is never used.
+fn schema_fingerprint() -> String {
+    use migration::{MigrationName, MigratorTrait};
+    let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in names.join(",").bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+async fn admin_connection(admin_url: &str) -> DatabaseConnection {
+    connect(admin_url, &PoolSettings { max_connections: 1, ..pool() })
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for these tests: {e}"))
+}
+
+async fn execute(conn: &DatabaseConnection, sql: String) -> Result<(), sea_orm::DbErr> {
+    conn.execute(Statement::from_string(DbBackend::Postgres, sql)).await.map(|_| ())
+}
+
+/// The migrated PostgreSQL template of this build, made once per test run: built under a
+/// private name and renamed into place, so test processes running at once never clone
+/// a half-migrated one.
+async fn postgres_template(admin_url: &str) -> String {
+    static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("ztix_template_{}", schema_fingerprint());
+            let admin = admin_connection(admin_url).await;
+            let exists = admin
+                .query_one(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT 1 FROM pg_database WHERE datname = $1", [name.clone().into()]))
+                .await
+                .expect("list databases")
+                .is_some();
+            if !exists {
+                let building = format!("ztix_building_{}", uuid::Uuid::new_v4().simple());
+                execute(&admin, format!("CREATE DATABASE \"{building}\"")).await.expect("create the template");
+                let db = connect(&database_url(admin_url, &building), &pool()).await.expect("open the template");
+                migrate(&db).await.expect("migrations apply to a fresh database");
+                db.close().await.expect("close the template");
+                if execute(&admin, format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).await.is_err() {
+                    // Another process finished its template first: use that one.
+                    let _ = execute(&admin, format!("DROP DATABASE IF EXISTS \"{building}\"")).await;
+                }
+            }
+            let _ = admin.close().await;
+            name
+        })
+        .await
+        .clone()
+}
+
+/// A migrated SQLite file of this build, made once per test process.
+async fn sqlite_template() -> PathBuf {
+    static TEMPLATE: OnceCell<(tempfile::TempDir, PathBuf)> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let path = dir.path().join("template.db");
+            let db = connect(&format!("sqlite://{}?mode=rwc", path.display()), &pool()).await.expect("open the template");
+            migrate(&db).await.expect("migrations apply to a fresh database");
+            // Closing checkpoints the write-ahead log into the file that is copied.
+            db.close().await.expect("close the template");
+            (dir, path)
+        })
+        .await
+        .1
+        .clone()
+}
+
 impl TestDb {
     /// A fresh database with every migration applied.
     pub async fn new(backend: Backend) -> Self {
-        let test_db = Self::empty(backend).await;
-        migrate(&test_db.db).await.expect("migrations apply to a fresh database");
-        test_db
-    }
-
-    /// A fresh database with no tables at all.
-    pub async fn empty(backend: Backend) -> Self {
-        let pool = PoolSettings { max_connections: 8, ..PoolSettings::default() };
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("zt-ix.db").display());
-                let db = connect(&url, &pool).await.expect("open SQLite");
+                let path = dir.path().join("zt-ix.db");
+                std::fs::copy(sqlite_template().await, &path).expect("copy the migrated template");
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                let db = connect(&url, &pool()).await.expect("open SQLite");
                 Self { db, backend, url, postgres: None, _dir: Some(dir) }
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
-                let name = format!("ztix_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = connect(&admin_url, &PoolSettings { max_connections: 1, ..pool.clone() })
-                    .await
-                    .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for these tests: {e}"));
-                admin
-                    .execute(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE \"{name}\"")))
-                    .await
-                    .expect("create test database");
-                let _ = admin.close().await;
-                let (base, _) = admin_url
-                    .split('?')
-                    .next()
-                    .and_then(|u| u.rsplit_once('/'))
-                    .expect("ZTIX_TEST_POSTGRES_URL names a database");
-                let url = format!("{base}/{name}");
-                let db = connect(&url, &pool).await.expect("open test database");
-                Self { db, backend, url, postgres: Some((admin_url, name)), _dir: None }
+                let template = postgres_template(&admin_url).await;
+                Self::postgres(admin_url, Some(&template)).await
             }
         }
+    }
+
+    /// A fresh database with no tables at all.
+    pub async fn empty(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("zt-ix.db").display());
+                let db = connect(&url, &pool()).await.expect("open SQLite");
+                Self { db, backend, url, postgres: None, _dir: Some(dir) }
+            }
+            Backend::Postgres => Self::postgres(postgres_admin_url(), None).await,
+        }
+    }
+
+    async fn postgres(admin_url: String, template: Option<&str>) -> Self {
+        let name = format!("ztix_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = admin_connection(&admin_url).await;
+        let from = template.map(|t| format!(" TEMPLATE \"{t}\"")).unwrap_or_default();
+        execute(&admin, format!("CREATE DATABASE \"{name}\"{from}")).await.expect("create test database");
+        let _ = admin.close().await;
+        let url = database_url(&admin_url, &name);
+        let db = connect(&url, &pool()).await.expect("open test database");
+        Self { db, backend: Backend::Postgres, url, postgres: Some((admin_url, name)), _dir: None }
     }
 }
 

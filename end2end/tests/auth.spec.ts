@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { logIn, openHydrated, OPERATOR } from "./helpers";
+import { logIn, openHydrated, OPERATOR, waitHydrated } from "./helpers";
 
 test("a local login is a server function round trip that lands on onboarding", async ({ page }) => {
   const errors = await openHydrated(page, "/login");
@@ -33,6 +33,22 @@ test("logging out ends the session", async ({ page, context }) => {
   expect(me.status()).toBe(401);
   await page.goto("/onboarding");
   await expect(page).toHaveURL(/\/login$/);
+});
+
+test("a page that needs a session sends a visitor to login by itself, without the server's guard", async ({ page }) => {
+  await logIn(page, OPERATOR);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await waitHydrated(page);
+  const pageLoads: string[] = [];
+  page.on("request", (r) => r.resourceType() === "document" && pageLoads.push(r.url()));
+  // A navigation inside the app: the server's page guard never sees it.
+  await page.evaluate(() => {
+    history.pushState({}, "", "/dashboard");
+    window.dispatchEvent(new PopStateEvent("popstate"));
+  });
+  await expect(page).toHaveURL(/\/login$/);
+  expect(pageLoads, "no page was loaded from the server").toEqual([]);
 });
 
 test("a PeeringDB login goes through the OpenID provider and back", async ({ page }) => {

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -28,6 +28,24 @@ export async function logIn(page: Page, who: { username: string; password: strin
   await page.locator("#login-password").fill(who.password);
   await page.locator(".login-panel form button[type=submit]").click();
   await expect(page).toHaveURL(/\/onboarding$/);
+}
+
+/** An operator files a request for `node` in a browser of their own; returns its id. */
+export async function fileRequest(browser: Browser, node: string): Promise<string> {
+  const op = await (await browser.newContext()).newPage();
+  await logIn(op, OPERATOR);
+  await op.getByLabel("ZeroTier node ID").fill(node);
+  await op.getByRole("button", { name: "Send request" }).click();
+  await expect(op).toHaveURL(/\/requests\//);
+  return op.url().split("/").pop()!;
+}
+
+/** Logs in through the plain login form, as a browser without JavaScript does. */
+export async function logInPlainForm(page: Page, who: { username: string; password: string }) {
+  await page.goto("/login");
+  await page.locator("#login-username").fill(who.username);
+  await page.locator("#login-password").fill(who.password);
+  await page.locator(".login-panel form button[type=submit]").click();
 }
 
 export type LocaleCode = "en-US" | "zh-CN" | "he";

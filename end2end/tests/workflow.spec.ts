@@ -24,11 +24,14 @@ test("an operator's request is approved by an admin, provisioned, and both see i
   await expect(row).toBeVisible();
   await admin.goto(`/admin/requests/${requestId}`);
   await expect(admin.locator("dd", { hasText: "Olivia Operator" })).toBeVisible();
-  await expect(admin.getByText("join_request.created")).toBeVisible();
+  // audit actions read as words, never as their codes
+  await expect(admin.locator(".audit-details").first()).toBeVisible();
+  await expect(admin.getByRole("cell", { name: "Request filed" })).toBeVisible();
+  await expect(admin.getByText("join_request.created")).toHaveCount(0);
   await admin.getByRole("button", { name: "Approve" }).click();
   await expect(admin.locator(".page-header .status")).toHaveText(/Approved|Setting up|Active/);
   await expect(admin.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
-  await expect(admin.getByText("join_request.activated")).toBeVisible();
+  await expect(admin.getByRole("cell", { name: "Active on the exchange" })).toBeVisible();
 
   // the operator's page has not been reloaded; it polls until the status settles
   await expect(badge).toHaveText("Active", { timeout: 15_000 });

@@ -46,7 +46,7 @@ pub async fn sync_networks(services: &Services) -> anyhow::Result<()> {
 }
 
 /// The ZeroTier provider and its token, from the environment configuration.
-pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<Provisioning> {
+pub async fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<Provisioning> {
     let zt = &config.zerotier;
     let (kind, base_url, token) = match zt.provider {
         ProviderKind::SelfHostedController => (
@@ -71,7 +71,7 @@ pub fn provisioning(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::R
         return Ok(Provisioning::new(None, token));
     }
     // A token file that cannot be read is a broken deployment, not an empty token.
-    let initial_token = token.read().map_err(|e| anyhow::anyhow!("ZT_CONTROLLER_AUTH_TOKEN_FILE: {e}"))?;
+    let initial_token = token.read().await.map_err(|e| anyhow::anyhow!("ZT_CONTROLLER_AUTH_TOKEN_FILE: {e}"))?;
     let provider = provisioning::provider(
         kind,
         ProviderSettings {
@@ -155,7 +155,7 @@ pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
 pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let settings = load_settings(config)?;
     let db = open_database(config).await?;
-    let provisioning = provisioning(config, &settings)?;
+    let provisioning = provisioning(config, &settings).await?;
     let route_servers = route_servers(config, &settings);
     let services = Services::new(db, settings, identity(config)?)
         .with_provisioning(provisioning)

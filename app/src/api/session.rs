@@ -1,37 +1,14 @@
 //! Who is using the portal: login, logout and the current viewer.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+
+pub use contract::view::{LoginOptions, Viewer};
 
 use crate::error::AppError;
 
-/// The logged-in person, as the interface needs them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub is_admin: bool,
-    /// `local` or `peeringdb`.
-    pub auth_method: String,
-}
-
-/// Which ways of logging in this exchange offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginOptions {
-    pub local: bool,
-    pub peeringdb: bool,
-}
-
 #[server(prefix = "/api/ui", endpoint = "viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    Ok(crate::server::session().await?.map(|s| Viewer {
-        id: s.user.id.to_string(),
-        display_name: s.user.full_name.clone().unwrap_or_else(|| s.user.username.clone()),
-        username: s.user.username,
-        is_admin: s.user.is_admin,
-        auth_method: s.auth_method.as_str().to_owned(),
-    }))
+    Ok(crate::server::session().await?.as_ref().map(domain::views::viewer))
 }
 
 #[server(prefix = "/api/ui", endpoint = "login-options")]
@@ -43,7 +20,7 @@ pub async fn get_login_options() -> Result<LoginOptions, AppError> {
 #[cfg(feature = "ssr")]
 fn start_session(services: &domain::Services, login: &domain::identity::local::LoggedIn) -> Result<(), AppError> {
     let lifetime = i64::from(services.settings.auth.session_lifetime_seconds);
-    crate::server::set_cookie(&domain::identity::cookie::set(login.token.expose(), services.identity.secure_cookies, lifetime))?;
+    crate::server::set_cookie(&crate::server::cookies()?.set_session(login.token.expose(), lifetime))?;
     leptos_axum::redirect("/onboarding");
     Ok(())
 }
@@ -63,10 +40,12 @@ pub async fn local_login(username: String, password: String) -> Result<(), AppEr
         client_addr: &crate::server::client_addr(),
         previous_token: previous.as_deref(),
     };
-    let login = local::login(&services, attempt).await.map_err(|e| match e {
-        LoginError::RateLimited(_) | LoginError::Busy => AppError::Refused { code: e.code().into(), retry_after: e.retry_after(), detail: None },
-        LoginError::Database(e) => AppError::internal(e),
-        other => AppError::refused(other.code()),
+    let login = local::login(&services, attempt).await.map_err(|e| {
+        let error = match e {
+            LoginError::Database(e) => AppError::internal(e),
+            other => AppError::Refused { code: other.code(), retry_after: other.retry_after(), detail: None },
+        };
+        crate::server::refuse_form(error, "/login")
     })?;
     start_session(&services, &login)
 }
@@ -89,7 +68,7 @@ pub async fn complete_peeringdb_login(
         previous_token: crate::server::session_token(),
         browser_state: Some(crate::server::login_state()),
     };
-    crate::server::set_cookie(&domain::identity::cookie::clear_login_state(services.identity.secure_cookies))?;
+    crate::server::set_cookie(&crate::server::cookies()?.clear_login_state())?;
     let login = peeringdb::complete(&services, callback).await.map_err(|e| match e {
         LoginError::Upstream { detail_code, ref message } => {
             tracing::warn!(detail_code, %message, "PeeringDB login failed");
@@ -108,7 +87,7 @@ pub async fn logout() -> Result<(), AppError> {
     if let (Some(session), Some(token)) = (crate::server::session().await?, crate::server::session_token()) {
         domain::identity::logout(&services, &session, &token).await.map_err(AppError::internal)?;
     }
-    crate::server::set_cookie(&domain::identity::cookie::clear(services.identity.secure_cookies))?;
+    crate::server::set_cookie(&crate::server::cookies()?.clear_session())?;
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -5,7 +5,7 @@ mod poll;
 mod status;
 
 pub use notice::ErrorNotice;
-pub use poll::poll_until_settled;
+pub use poll::Live;
 pub use status::{short_time, StatusBadge};
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).

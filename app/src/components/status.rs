@@ -1,18 +1,16 @@
+use contract::RequestStatus;
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
 use crate::text::status_label;
 
-/// A request's status as a coloured badge, in the reader's language.
+/// A request's status as a coloured badge, in the reader's language. It follows `status`
+/// when that changes (a page that polls keeps its badge).
 #[component]
-pub fn StatusBadge(status: String) -> impl IntoView {
+pub fn StatusBadge(#[prop(into)] status: Signal<RequestStatus>) -> impl IntoView {
     let i18n = use_i18n();
-    let class = format!("status status-{status}");
-    let label = {
-        let status = status.clone();
-        move || status_label(i18n.get_locale(), &status)
-    };
-    view! { <span class=class data-status=status>{label}</span> }
+    let class = move || format!("status status-{}", status.get());
+    view! { <span class=class data-status=move || status.get().as_str()>{move || status_label(i18n.get_locale(), status.get())}</span> }
 }
 
 /// `2026-11-28T07:30:12.123456Z` → `2026-11-28 07:30 UTC`.

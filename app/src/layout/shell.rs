@@ -6,6 +6,7 @@ use super::nav::PrimaryNav;
 use super::user_menu::UserMenu;
 use crate::branding::BRAND;
 use crate::i18n::{t_string, use_i18n};
+use leptos_i18n::Locale as _;
 
 /// Desktop: a 240 px navigation column beside a top bar and the content.
 /// Mobile: a top bar whose menu button slides the navigation over the content.
@@ -60,7 +61,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             </main>
             <footer class="footer">
                 <span>{BRAND.name} " · " {tr!(shell.tagline)}</span>
-                <a href=BRAND.footer_url>{BRAND.footer_label}</a>
+                <a href=BRAND.footer_url>{move || BRAND.footer_label_in(i18n.get_locale().as_str())}</a>
                 <a href=BRAND.support_url>{tr!(shell.support)}</a>
             </footer>
         </div>

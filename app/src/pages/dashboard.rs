@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::requests::{my_requests, RequestSummary};
-use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
+use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
 use crate::viewer::RequireViewer;
 
 /// The operator's requests with their status and address.
@@ -17,20 +17,19 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 fn all_settled(rows: &Vec<RequestSummary>) -> bool {
-    rows.iter().all(|r| matches!(r.status.as_str(), "active" | "rejected" | "failed"))
+    rows.iter().all(|r| r.status.is_settled())
 }
 
 #[component]
 fn Dashboard() -> impl IntoView {
     let requests = Resource::new(|| (), |_| my_requests());
-    poll_until_settled(requests, all_settled);
     view! {
         <section class="page">
             <div class="page-header">
                 <h1>{tr!(dashboard.title)}</h1>
                 <a class="button" href="/onboarding">{tr!(dashboard.new)}</a>
             </div>
-            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(dashboard.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(dashboard.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match requests.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -42,16 +41,19 @@ fn Dashboard() -> impl IntoView {
                             </div>
                         }
                         .into_any(),
-                        Ok(rows) => view! { <RequestTable rows/> }.into_any(),
+                        Ok(rows) => {
+                            let live = Live::new(rows, all_settled, my_requests);
+                            view! { <RequestTable rows=Signal::derive(move || live.get())/> }.into_any()
+                        }
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
 
 #[component]
-fn RequestTable(rows: Vec<RequestSummary>) -> impl IntoView {
+fn RequestTable(rows: Signal<Vec<RequestSummary>>) -> impl IntoView {
     let network = tr!(fields.network);
     let asn = tr!(fields.asn);
     let node = tr!(fields.node);
@@ -72,9 +74,9 @@ fn RequestTable(rows: Vec<RequestSummary>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| view! {
+                    {move || rows.get().into_iter().map(|r| view! {
                         <tr>
-                            <td data-label=network><a href=format!("/requests/{}", r.id)>{r.network_name}</a></td>
+                            <td data-label=network><a href=format!("/requests/{}", r.id)>{r.network_name.clone()}</a></td>
                             <td data-label=asn><code class="mono">"AS"{r.asn}</code></td>
                             <td data-label=node><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
                             <td data-label=status><StatusBadge status=r.status/></td>

@@ -1,3 +1,4 @@
+use contract::ErrorCode;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
     let options = Resource::new_blocking(|| (), |_| get_login_options());
     let query = use_query_map();
     // The browser login flow comes back here with `?error=<code>` when it fails early.
-    let redirected_error = move || query.with(|q| q.get("error")).map(|code| AppError::refused(&code));
+    let redirected_error = move || query.with(|q| q.get("error")).and_then(|code| ErrorCode::parse(&code)).map(AppError::refused);
 
     view! {
         <Title text=tr!(login.title)/>

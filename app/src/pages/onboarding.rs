@@ -1,4 +1,5 @@
 use leptos::form::ActionForm;
+use contract::BlockedReason;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -34,8 +35,8 @@ fn OnboardingForm() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match context.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(ctx) => match ctx.blocked_reason.as_deref() {
-                            Some(reason) => view! { <Blocked reason=reason.to_owned()/> }.into_any(),
+                        Ok(ctx) => match ctx.blocked_reason {
+                            Some(reason) => view! { <Blocked reason/> }.into_any(),
                             None => view! { <RequestForm ctx/> }.into_any(),
                         },
                     }
@@ -47,12 +48,15 @@ fn OnboardingForm() -> impl IntoView {
 
 /// Why this person cannot ask for anything yet, and where to get help.
 #[component]
-fn Blocked(reason: String) -> impl IntoView {
-    let no_asn = reason == "no_eligible_asn";
+fn Blocked(reason: BlockedReason) -> impl IntoView {
+    let (title, text) = match reason {
+        BlockedReason::NoEligibleAsn => (tr!(onboarding.no_asn_title), tr!(onboarding.no_asn_text)),
+        BlockedReason::NoAvailableNetwork => (tr!(onboarding.no_network_title), tr!(onboarding.no_network_text)),
+    };
     view! {
-        <div class="card blocked" data-blocked=reason>
-            <h2>{if no_asn { tr!(onboarding.no_asn_title) } else { tr!(onboarding.no_network_title) }}</h2>
-            <p>{if no_asn { tr!(onboarding.no_asn_text) } else { tr!(onboarding.no_network_text) }}</p>
+        <div class="card blocked" data-blocked=reason.as_str()>
+            <h2>{title}</h2>
+            <p>{text}</p>
             <p><a class="button secondary" href=BRAND.support_url>{tr!(onboarding.contact)}</a></p>
         </div>
     }

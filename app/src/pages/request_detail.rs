@@ -1,14 +1,16 @@
+use contract::view::{Membership, TimelineEntry};
+use contract::RequestStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::requests::{my_request, RequestDetail};
-use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
+use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
 use crate::i18n::{t_string, use_i18n};
 use crate::text::failure_message;
 use crate::viewer::RequireViewer;
 
-/// One of the operator's requests, refreshed until its status settles.
+/// One of the operator's requests, refreshed in place until its status settles.
 #[component]
 pub fn RequestDetailPage() -> impl IntoView {
     view! {
@@ -22,19 +24,23 @@ pub fn RequestDetailPage() -> impl IntoView {
 #[component]
 fn OperatorRequest() -> impl IntoView {
     let params = use_params_map();
-    let request = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), my_request);
-    poll_until_settled(request, |d| d.settled);
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let first = Resource::new(id, my_request);
     view! {
         <section class="page">
             <p><a class="back-link" href="/dashboard">{tr!(request.back)}</a></p>
-            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(request.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(request.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match request.await {
+                    match first.await {
                         Err(error) => view! { <Unavailable error/> }.into_any(),
-                        Ok(detail) => view! { <RequestCard detail/> }.into_any(),
+                        Ok(detail) => {
+                            let id = id();
+                            let live = Live::new(detail, |d| d.settled, move || my_request(id.clone()));
+                            view! { <RequestCard detail=Signal::derive(move || live.get())/> }.into_any()
+                        }
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
@@ -50,53 +56,63 @@ pub fn Unavailable(error: crate::error::AppError) -> impl IntoView {
     }
 }
 
-/// The facts of a request: status, address, membership, errors and history.
+/// The facts of a request: status, address, membership, errors and history. Each part
+/// follows `detail` on its own, so a refresh changes only what changed.
 #[component]
-pub fn RequestCard(detail: RequestDetail) -> impl IntoView {
+pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView {
     let i18n = use_i18n();
-    let s = detail.summary;
+    let title = Memo::new(move |_| detail.with(|d| (d.summary.network_name.clone(), d.summary.asn)));
+    let status = Memo::new(move |_| detail.with(|d| d.summary.status));
+    let reject_reason = Memo::new(move |_| detail.with(|d| d.reject_reason.clone()));
+    let failure = Memo::new(move |_| {
+        detail.with(|d| (d.summary.status == RequestStatus::Failed).then(|| (d.last_error.clone(), d.last_error_code, d.last_error_at.clone())))
+    });
+    let facts = Memo::new(move |_| detail.with(|d| (d.summary.clone(), d.notes.clone())));
+    let membership: Memo<Option<Membership>> = Memo::new(move |_| detail.with(|d| d.membership.clone()));
+    let timeline: Memo<Vec<TimelineEntry>> = Memo::new(move |_| detail.with(|d| d.timeline.clone()));
     view! {
         <div class="page-header">
-            <h1>{s.network_name.clone()} " · " <span class="mono">"AS"{s.asn}</span></h1>
-            <StatusBadge status=s.status.clone()/>
+            <h1>{move || title.get().0} " · " <span class="mono">"AS"{move || title.get().1}</span></h1>
+            <StatusBadge status=status/>
         </div>
-        {detail.reject_reason.map(|reason| view! {
+        {move || reject_reason.get().map(|reason| view! {
             <div class="card notice"><h2>{tr!(request.rejected_title)}</h2><p>{reason}</p></div>
         })}
-        {(s.status == "failed").then(|| {
-            let last_error = detail.last_error.clone();
-            let code = detail.last_error_code.clone();
+        {move || failure.get().map(|(last_error, code, at)| view! {
+            <div class="card notice error-card" role="alert">
+                <h2>{tr!(request.failed_title)}</h2>
+                <p>{match (last_error, code) {
+                    (Some(text), _) => text.into_any(),
+                    (None, Some(code)) => (move || failure_message(i18n.get_locale(), code)).into_any(),
+                    (None, None) => tr!(request.failed_no_detail).into_any(),
+                }}</p>
+                {at.map(|at| {
+                    let time = short_time(&at);
+                    view! { <p class="caption">{move || t_string!(i18n, request.failed_at, time = time.clone()).to_string()}</p> }
+                })}
+                <p class="caption">{tr!(request.failed_next)}</p>
+            </div>
+        })}
+        {move || {
+            let (s, notes) = facts.get();
             view! {
-                <div class="card notice error-card" role="alert">
-                    <h2>{tr!(request.failed_title)}</h2>
-                    <p>{match (last_error, code) {
-                        (Some(text), _) => text.into_any(),
-                        (None, Some(code)) => (move || failure_message(i18n.get_locale(), &code)).into_any(),
-                        (None, None) => tr!(request.failed_no_detail).into_any(),
-                    }}</p>
-                    {detail.last_error_at.as_ref().map(|at| {
-                        let time = short_time(at);
-                        view! { <p class="caption">{move || t_string!(i18n, request.failed_at, time = time.clone()).to_string()}</p> }
-                    })}
-                    <p class="caption">{tr!(request.failed_next)}</p>
+                <div class="card">
+                    <dl class="facts">
+                        <dt>{tr!(fields.request)}</dt><dd><code class="mono">{s.id.clone()}</code></dd>
+                        <dt>{tr!(fields.network)}</dt><dd>{s.network_name.clone()} " " <code class="mono">{s.zt_network_id.clone()}</code></dd>
+                        <dt>{tr!(fields.asn)}</dt><dd><code class="mono">"AS"{s.asn}</code></dd>
+                        <dt>{tr!(fields.node)}</dt><dd><code class="mono">{s.node_id.clone().unwrap_or_else(|| "—".into())}</code></dd>
+                        <dt>{tr!(fields.ipv6_address)}</dt><dd>{match s.assigned_ipv6.clone() {
+                            Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
+                            None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),
+                        }}</dd>
+                        <dt>{tr!(fields.requested)}</dt><dd><time datetime=s.requested_at.clone()>{short_time(&s.requested_at)}</time></dd>
+                        {notes.map(|n| view! { <dt>{tr!(fields.notes)}</dt><dd>{n}</dd> })}
+                    </dl>
                 </div>
             }
-        })}
-        <div class="card">
-            <dl class="facts">
-                <dt>{tr!(fields.request)}</dt><dd><code class="mono">{s.id.clone()}</code></dd>
-                <dt>{tr!(fields.network)}</dt><dd>{s.network_name.clone()} " " <code class="mono">{s.zt_network_id.clone()}</code></dd>
-                <dt>{tr!(fields.asn)}</dt><dd><code class="mono">"AS"{s.asn}</code></dd>
-                <dt>{tr!(fields.node)}</dt><dd><code class="mono">{s.node_id.clone().unwrap_or_else(|| "—".into())}</code></dd>
-                <dt>{tr!(fields.ipv6_address)}</dt><dd>{match s.assigned_ipv6.clone() {
-                    Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
-                    None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),
-                }}</dd>
-                <dt>{tr!(fields.requested)}</dt><dd><time datetime=s.requested_at.clone()>{short_time(&s.requested_at)}</time></dd>
-                {detail.notes.map(|n| view! { <dt>{tr!(fields.notes)}</dt><dd>{n}</dd> })}
-            </dl>
-        </div>
-        {detail.membership.map(|m| view! {
+        }}
+        {move || membership.get().map(|m| view! {
             <div class="card">
                 <h2>{tr!(request.membership)}</h2>
                 <dl class="facts">
@@ -109,13 +125,13 @@ pub fn RequestCard(detail: RequestDetail) -> impl IntoView {
         <div class="card">
             <h2>{tr!(request.history)}</h2>
             <ol class="timeline">
-                {detail.timeline.into_iter().map(|t| view! {
+                {move || timeline.get().into_iter().map(|t| view! {
                     <li>
                         <StatusBadge status=t.status/>
                         <time class="caption" datetime=t.at.clone()>{short_time(&t.at)}</time>
                         {match (t.note, t.failure_code) {
                             (Some(n), _) => Some(view! { <p>{n}</p> }.into_any()),
-                            (None, Some(code)) => Some(view! { <p>{move || failure_message(i18n.get_locale(), &code)}</p> }.into_any()),
+                            (None, Some(code)) => Some(view! { <p>{move || failure_message(i18n.get_locale(), code)}</p> }.into_any()),
                             (None, None) => None,
                         }}
                     </li>

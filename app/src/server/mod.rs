@@ -1,19 +1,19 @@
 //! Server-side helpers for server functions (compiled only with `ssr`): the services,
-//! the caller's session and address, cookies on the response, and view mapping.
+//! the caller's session, cookies on the response, and the web session adapter the
+//! server crate's page guard and JSON API use as well.
 
-mod views;
+pub mod web;
 
-pub use views::{admin_detail, admin_filters, detail, network_names, operator_names, summary, Audience, ADMIN_PAGE_SIZE};
-
-use domain::identity::{cookie, sessions, ClientAddr, CurrentSession};
+use domain::identity::CurrentSession;
 use domain::Services;
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::SET_COOKIE;
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
+use web::Cookies;
 
 /// The services of the request being handled. They are missing only when the response
 /// was already sent (a redirect ended rendering while this call was still pending).
@@ -28,33 +28,31 @@ fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
 }
 
+/// The portal's cookies for this deployment.
+pub fn cookies() -> Result<Cookies, AppError> {
+    Ok(Cookies::new(&services()?.identity))
+}
+
 /// The session cookie's token, if the request carries one.
 pub fn session_token() -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    let secure = use_context::<Services>()?.identity.secure_cookies;
-    cookie::token_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()), secure)
+    cookies().ok()?.session_token(&use_context::<Parts>()?.headers)
 }
 
 /// The PeeringDB login state bound to this browser, if any.
 pub fn login_state() -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    let secure = use_context::<Services>()?.identity.secure_cookies;
-    cookie::login_state_from(parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()), secure)
+    cookies().ok()?.login_state(&use_context::<Parts>()?.headers)
 }
 
-/// The client's address (login throttling, audit trail), as the web tier decided it
-/// (trusted proxies included).
+/// The client's address (login throttling, audit trail), as the web tier decided it.
 pub fn client_addr() -> String {
-    parts().ok().and_then(|p| p.extensions.get::<ClientAddr>().copied()).map_or_else(|| "unknown".to_owned(), |c| c.to_string())
+    parts().map_or_else(|_| "unknown".to_owned(), |p| web::client_addr(&p.extensions))
 }
 
-/// The caller's live session, if any.
+/// The caller's live session, if any (resolved once per page request).
 pub async fn session() -> Result<Option<CurrentSession>, AppError> {
-    let Some(token) = session_token() else { return Ok(None) };
     let services = services()?;
-    sessions::resolve(&services.db, &services.identity, &services.settings.auth, &token)
-        .await
-        .map_err(AppError::internal)
+    let parts = parts()?;
+    web::session(&services, &parts.headers, &parts.extensions).await.map_err(AppError::internal)
 }
 
 /// The caller's session, or `Unauthenticated`.
@@ -69,6 +67,19 @@ pub async fn require_admin() -> Result<CurrentSession, AppError> {
         return Err(AppError::Forbidden);
     }
     Ok(session)
+}
+
+/// A refusal of a plain HTML form post (the browser has no JavaScript, or has not
+/// hydrated yet) goes back to `page` with `?error=<code>`, which the page shows; a call
+/// from the interface gets the error as usual.
+pub fn refuse_form(error: AppError, page: &str) -> AppError {
+    let plain_form = use_context::<Parts>().is_some_and(|p| {
+        p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form {
+        leptos_axum::redirect(&format!("{page}?error={}", error.code()));
+    }
+    error
 }
 
 /// Adds a `Set-Cookie` header to the response.

@@ -38,4 +38,34 @@ impl Related<super::join_request::Entity> for Entity {
     }
 }
 
+impl Model {
+    /// How the portal names this person: their full name, else their username.
+    pub fn display_name(&self) -> &str {
+        self.full_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.username)
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_full_name_is_preferred_to_the_username() {
+        let now = chrono::Utc::now();
+        let mut user = super::Model {
+            id: uuid::Uuid::nil(),
+            peeringdb_user_id: None,
+            username: "noc".into(),
+            full_name: Some("Ada Peering".into()),
+            email: None,
+            is_admin: false,
+            created_at: now,
+            updated_at: now,
+        };
+        assert_eq!(user.display_name(), "Ada Peering");
+        user.full_name = Some("  ".into());
+        assert_eq!(user.display_name(), "noc");
+        user.full_name = None;
+        assert_eq!(user.display_name(), "noc");
+    }
+}

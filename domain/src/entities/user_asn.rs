@@ -1,17 +1,8 @@
 //! An ASN a user may represent, from PeeringDB or granted locally.
 
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-#[serde(rename_all = "snake_case")]
-pub enum AsnSource {
-    #[sea_orm(string_value = "peeringdb")]
-    Peeringdb,
-    #[sea_orm(string_value = "local")]
-    Local,
-}
+pub use contract::AsnSource;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "user_asn")]

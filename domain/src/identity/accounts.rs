@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::local::normalize_username;
 use super::{password, sessions, users};
-use crate::audit::{self, Actor, AuditEntry, SystemActor};
+use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::user_asn::AsnSource;
 use crate::entities::{app_user, local_credential, user_network_access, zt_network};
 use crate::settings::AuthSettings;
@@ -203,7 +203,7 @@ pub async fn create(db: &DatabaseConnection, auth: &AuthSettings, new: NewAccoun
     replace_networks(&txn, user.id, &networks).await?;
     audit::record(
         &txn,
-        AuditEntry::new(cli(), "user.created", "app_user", user.id)
+        AuditEntry::new(cli(), AuditAction::UserCreated, "app_user", user.id)
             .with("username", username.as_str())
             .with("is_admin", new.is_admin)
             .with("asns", new.asns.iter().map(|a| a.as_i64()).collect::<Vec<_>>())
@@ -268,7 +268,7 @@ pub async fn update(
     }
     audit::record(
         &txn,
-        AuditEntry::new(cli(), "user.updated", "app_user", user.id)
+        AuditEntry::new(cli(), AuditAction::UserUpdated, "app_user", user.id)
             .with("username", credential.login_username.as_str())
             .with("changed", changed),
     )
@@ -290,7 +290,7 @@ pub async fn set_enabled(db: &DatabaseConnection, username: &str, enabled: bool)
     if !enabled {
         sessions::end_all_for_user(&txn, user_id).await?;
     }
-    let action = if enabled { "user.enabled" } else { "user.disabled" };
+    let action = if enabled { AuditAction::UserEnabled } else { AuditAction::UserDisabled };
     audit::record(&txn, AuditEntry::new(cli(), action, "app_user", user_id).with("username", login)).await?;
     txn.commit().await?;
     Ok(())

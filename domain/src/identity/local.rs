@@ -1,13 +1,14 @@
 //! Login with a local account: throttled, constant-time, audited.
 
 use chrono::Utc;
+use contract::ErrorCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use secrecy::SecretString;
 
 use super::sessions::{self, AuthMethod, SessionToken};
 use super::throttle::{self, RetryAfter};
 use super::{password, users};
-use crate::audit::{self, Actor, AuditEntry};
+use crate::audit::{self, Actor, AuditAction, AuditEntry};
 use crate::entities::{app_user, local_credential, user_asn};
 use crate::Services;
 
@@ -49,13 +50,13 @@ impl LoginError {
     }
 
     /// The public error code (SPEC §5) of this refusal.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::LocalAuthDisabled => "local_auth_disabled",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::CredentialDisabled => "credential_disabled",
-            Self::RateLimited(_) | Self::Busy => "rate_limited",
-            Self::Database(_) => "internal_error",
+            Self::LocalAuthDisabled => ErrorCode::LocalAuthDisabled,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::CredentialDisabled => ErrorCode::CredentialDisabled,
+            Self::RateLimited(_) | Self::Busy => ErrorCode::RateLimited,
+            Self::Database(_) => ErrorCode::InternalError,
         }
     }
 }
@@ -75,7 +76,7 @@ pub fn normalize_username(username: &str) -> String {
 }
 
 async fn refuse(services: &Services, username_key: &str, client: &str, reason: &'static str) -> Result<(), sea_orm::DbErr> {
-    let entry = AuditEntry::new(Actor::System(audit::SystemActor::Web), "auth.login_failed", "login", truncate(username_key, 64))
+    let entry = AuditEntry::new(Actor::System(audit::SystemActor::Web), AuditAction::AuthLoginFailed, "login", truncate(username_key, 64))
         .with("method", "local")
         .with("reason", reason)
         .with("client_addr", client);
@@ -90,7 +91,7 @@ fn truncate(s: &str, max: usize) -> String {
 #[tracing::instrument(skip_all, fields(client = attempt.client_addr))]
 pub async fn login(services: &Services, attempt: LoginAttempt<'_>) -> Result<LoggedIn, LoginError> {
     let result = login_inner(services, attempt).await;
-    crate::metrics::auth_attempt("local", result.as_ref().map_or_else(LoginError::code, |_| "success"));
+    crate::metrics::auth_attempt("local", result.as_ref().map_or_else(|e| e.code().as_str(), |_| "success"));
     result
 }
 
@@ -107,7 +108,7 @@ async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<L
         Err(throttled) => {
             // Audited once per window and key: a flood of refusals is one event.
             if throttle::first_refusal_of_window(&services.db, &throttled).await? {
-                let entry = AuditEntry::new(Actor::System(audit::SystemActor::Web), "auth.login_throttled", "login", truncate(&key, 64))
+                let entry = AuditEntry::new(Actor::System(audit::SystemActor::Web), AuditAction::AuthLoginThrottled, "login", truncate(&key, 64))
                     .with("method", "local")
                     .with("throttle_key", throttled.key.as_stored())
                     .with("retry_after_seconds", throttled.retry_after.0)
@@ -157,7 +158,7 @@ async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<L
     throttle::succeeded(&txn, reservation).await?;
     audit::record(
         &txn,
-        AuditEntry::new(Actor::User(user_id), "auth.login_succeeded", "app_user", user_id)
+        AuditEntry::new(Actor::User(user_id), AuditAction::AuthLoginSucceeded, "app_user", user_id)
             .with("method", "local")
             .with("username", key.as_str())
             .with("client_addr", client),

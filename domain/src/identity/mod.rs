@@ -1,7 +1,6 @@
 //! Who someone is: local accounts and PeeringDB login, sessions, throttling.
 
 pub mod accounts;
-pub mod cookie;
 pub mod local;
 pub mod password;
 pub mod peeringdb;
@@ -11,7 +10,7 @@ pub mod users;
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use crate::audit::{self, Actor, AuditEntry};
+use crate::audit::{self, Actor, AuditAction, AuditEntry};
 use crate::Services;
 
 pub use sessions::{AuthMethod, CurrentSession, SessionKey, SessionToken, COOKIE_NAME};
@@ -49,7 +48,7 @@ pub async fn logout(services: &Services, session: &CurrentSession, token: &str) 
     sessions::end_by_token(&txn, &services.identity.session_key, token).await?;
     audit::record(
         &txn,
-        AuditEntry::new(Actor::User(session.user.id), "auth.logout", "app_user", session.user.id)
+        AuditEntry::new(Actor::User(session.user.id), AuditAction::AuthLogout, "app_user", session.user.id)
             .with("method", session.auth_method.as_str()),
     )
     .await?;

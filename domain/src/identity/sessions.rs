@@ -19,22 +19,7 @@ use crate::settings::AuthSettings;
 /// The session cookie.
 pub const COOKIE_NAME: &str = "zt_ix_session";
 
-/// How a session was opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMethod {
-    Local,
-    Peeringdb,
-}
-
-impl AuthMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Local => "local",
-            Self::Peeringdb => "peeringdb",
-        }
-    }
-}
+pub use contract::AuthMethod;
 
 /// The value to put in the cookie; shown once, never stored.
 #[derive(Clone)]
@@ -136,7 +121,7 @@ pub async fn resolve<C: ConnectionTrait>(
     };
     let now = Utc::now();
     let idle_deadline = session.last_seen_at + Duration::seconds(settings.session_idle_timeout_seconds.into());
-    let auth_method = if session.auth_method == "peeringdb" { AuthMethod::Peeringdb } else { AuthMethod::Local };
+    let auth_method = AuthMethod::parse(&session.auth_method).unwrap_or(AuthMethod::Local);
     let local_turned_off = auth_method == AuthMethod::Local && !identity.local_auth_enabled;
     if now >= session.expires_at || now >= idle_deadline || local_turned_off {
         user_session::Entity::delete_by_id(id).exec(conn).await?;

@@ -4,93 +4,37 @@
 
 use std::fmt;
 
-/// The kinds of failure a member is told about (`join_request.last_error_code`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FailureCode {
-    /// The ZeroTier controller could not be used (preflight, token, timeouts, 5xx).
-    ControllerUnavailable,
-    /// The controller answered, but not as expected (missing network, odd answer).
-    ControllerRejected,
-    /// The request names no node.
-    NodeIdMissing,
-    /// The stored node id is not a valid ZeroTier address.
-    NodeIdInvalid,
-    /// The node is authorized for someone else on the controller, or belongs to another request.
-    NodeInUse,
-    /// No IPv6 address could be allocated on the network.
-    AddressUnavailable,
-    /// Some route server did not take the configuration.
-    RouteServerFailed,
-    /// The worker lost its lease while working (it will be picked up again).
-    LeaseLost,
-    /// The portal's own database failed.
-    Internal,
-}
+pub use contract::FailureCode;
 
-impl FailureCode {
-    pub const ALL: [FailureCode; 9] = [
-        Self::ControllerUnavailable,
-        Self::ControllerRejected,
-        Self::NodeIdMissing,
-        Self::NodeIdInvalid,
-        Self::NodeInUse,
-        Self::AddressUnavailable,
-        Self::RouteServerFailed,
-        Self::LeaseLost,
-        Self::Internal,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ControllerUnavailable => "controller_unavailable",
-            Self::ControllerRejected => "controller_rejected",
-            Self::NodeIdMissing => "node_id_missing",
-            Self::NodeIdInvalid => "node_id_invalid",
-            Self::NodeInUse => "node_in_use",
-            Self::AddressUnavailable => "address_unavailable",
-            Self::RouteServerFailed => "route_server_failed",
-            Self::LeaseLost => "lease_lost",
-            Self::Internal => "internal_error",
+/// What a member reads in the JSON API: what failed and what to do, with no internal
+/// detail. (The pages say the same in the reader's language.)
+pub fn member_message(code: FailureCode) -> &'static str {
+    match code {
+        FailureCode::ControllerUnavailable => {
+            "The exchange's ZeroTier controller could not be reached. Nothing is needed from you: the exchange team will retry once it is back."
         }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-
-    /// What a member reads: what failed and what to do, with no internal detail.
-    pub fn member_message(self) -> &'static str {
-        match self {
-            Self::ControllerUnavailable => {
-                "The exchange's ZeroTier controller could not be reached. Nothing is needed from you: the exchange team will retry once it is back."
-            }
-            Self::ControllerRejected => {
-                "The exchange's ZeroTier controller did not accept the change. Nothing is needed from you: the exchange team will look into it and retry."
-            }
-            Self::NodeIdMissing => {
-                "The request has no ZeroTier node id, so there is nothing to authorize. File a new request with the node id of your router (`zerotier-cli info`)."
-            }
-            Self::NodeIdInvalid => {
-                "The request's node id is not a valid ZeroTier address. File a new request with the node id of your router (`zerotier-cli info`)."
-            }
-            Self::NodeInUse => {
-                "This ZeroTier node is already in use on the exchange network. Check that the node id is the one of your router (`zerotier-cli info`); if it is, contact the exchange's support."
-            }
-            Self::AddressUnavailable => {
-                "No address could be allocated for you on this exchange network. Nothing is needed from you: the exchange team will fix the network and retry."
-            }
-            Self::RouteServerFailed => {
-                "Your node is authorized, but the route servers could not be configured yet. Nothing is needed from you: the exchange team will retry."
-            }
-            Self::LeaseLost => "Provisioning was interrupted and will continue on its own shortly.",
-            Self::Internal => "Provisioning failed on the portal's side. Nothing is needed from you: the exchange team has been told and will retry.",
+        FailureCode::ControllerRejected => {
+            "The exchange's ZeroTier controller did not accept the change. Nothing is needed from you: the exchange team will look into it and retry."
         }
-    }
-}
-
-impl fmt::Display for FailureCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        FailureCode::NodeIdMissing => {
+            "The request has no ZeroTier node id, so there is nothing to authorize. File a new request with the node id of your router (`zerotier-cli info`)."
+        }
+        FailureCode::NodeIdInvalid => {
+            "The request's node id is not a valid ZeroTier address. File a new request with the node id of your router (`zerotier-cli info`)."
+        }
+        FailureCode::NodeInUse => {
+            "This ZeroTier node is already in use on the exchange network. Check that the node id is the one of your router (`zerotier-cli info`); if it is, contact the exchange's support."
+        }
+        FailureCode::AddressUnavailable => {
+            "No address could be allocated for you on this exchange network. Nothing is needed from you: the exchange team will fix the network and retry."
+        }
+        FailureCode::RouteServerFailed => {
+            "Your node is authorized, but the route servers could not be configured yet. Nothing is needed from you: the exchange team will retry."
+        }
+        FailureCode::LeaseLost => "Provisioning was interrupted and will continue on its own shortly.",
+        FailureCode::Internal => {
+            "Provisioning failed on the portal's side. Nothing is needed from you: the exchange team has been told and will retry."
+        }
     }
 }
 
@@ -129,8 +73,8 @@ impl fmt::Display for Failure {
 /// codes existed get a neutral sentence, never the stored text.
 pub fn member_last_error(code: Option<&str>, full: Option<&str>) -> Option<String> {
     match (code.and_then(FailureCode::parse), full) {
-        (Some(code), _) => Some(code.member_message().to_owned()),
-        (None, Some(_)) => Some(FailureCode::Internal.member_message().to_owned()),
+        (Some(code), _) => Some(member_message(code).to_owned()),
+        (None, Some(_)) => Some(member_message(FailureCode::Internal).to_owned()),
         (None, None) => None,
     }
 }
@@ -141,9 +85,9 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_member_messages_say_nothing_internal() {
-        for code in FailureCode::ALL {
+        for code in FailureCode::ALL.iter().copied() {
             assert_eq!(FailureCode::parse(code.as_str()), Some(code));
-            let text = code.member_message();
+            let text = member_message(code);
             for leak in ["http", "/", "ZT_", "ROUTE_SERVER", "ssh", "birdc", "zt-ix "] {
                 assert!(!text.contains(leak), "{code}: {leak} in {text}");
             }

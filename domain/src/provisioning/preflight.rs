@@ -22,15 +22,20 @@ pub enum TokenSource {
     Missing,
 }
 
+/// Why there is no token at all.
+const NO_TOKEN: &str = "no controller API token is configured (ZT_CONTROLLER_AUTH_TOKEN or ZT_CONTROLLER_AUTH_TOKEN_FILE)";
+
 impl TokenSource {
-    pub fn read(&self) -> Result<SecretString, String> {
+    /// The token; a file is read again each time (without blocking the runtime).
+    pub async fn read(&self) -> Result<SecretString, String> {
         match self {
             Self::Inline(token) => Ok(token.clone()),
-            Self::File(path) => std::fs::read_to_string(path)
+            Self::File(path) => tokio::fs::read_to_string(path)
+                .await
                 .map(|t| t.trim().to_owned())
                 .map_err(|e| format!("cannot read the token file {}: {e}", path.display()))
                 .and_then(|t| if t.is_empty() { Err(format!("the token file {} is empty", path.display())) } else { Ok(SecretString::from(t)) }),
-            Self::Missing => Err("no controller API token is configured (ZT_CONTROLLER_AUTH_TOKEN or ZT_CONTROLLER_AUTH_TOKEN_FILE)".into()),
+            Self::Missing => Err(NO_TOKEN.into()),
         }
     }
 }
@@ -75,7 +80,10 @@ impl Provisioning {
                 ProviderErrorKind::Configuration,
                 "provisioning",
                 "the portal configuration",
-                self.token.read().err().unwrap_or_else(|| "no ZeroTier provider is configured".into()),
+                match self.token {
+                    TokenSource::Missing => NO_TOKEN,
+                    _ => "no ZeroTier provider is configured",
+                },
             )
         })
     }
@@ -98,8 +106,8 @@ impl Provisioning {
     }
 
     /// Re-reads the token (a token file may have been rotated) and gives it to the provider.
-    pub fn reload_token(&self) -> Result<(), String> {
-        let token = self.token.read()?;
+    pub async fn reload_token(&self) -> Result<(), String> {
+        let token = self.token.read().await?;
         if let Some(provider) = &self.provider {
             provider.set_token(token);
         }
@@ -116,7 +124,7 @@ impl Provisioning {
     /// The preflight checks, without recording their outcome.
     pub(crate) async fn check(&self) -> Result<Option<ControllerAddress>, ProviderError> {
         if let TokenSource::File(_) = self.token {
-            self.reload_token().map_err(|e| {
+            self.reload_token().await.map_err(|e| {
                 ProviderError::new(ProviderErrorKind::Configuration, "reading the controller token", "ZT_CONTROLLER_AUTH_TOKEN_FILE", e)
             })?;
         }

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::failure::{Failure, FailureCode};
 use super::{ipv6, membership, ownership, AuthorizeMember};
 use crate::routeservers::{self, HostOutcome, PeerConfig};
-use crate::audit::{self, Actor, AuditEntry, SystemActor};
+use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::{join_request, zt_network};
 use crate::types::{Asn, Ipv6Prefix, NetworkId, NodeId};
 use crate::workflow::{self, RequestStatus, TransitionError};
@@ -132,7 +132,7 @@ impl Worker {
             let Some(request) = taken.into_iter().next() else { continue };
             audit::record(
                 &txn,
-                AuditEntry::new(Actor::System(SystemActor::Worker), "join_request.lease_recovered", "join_request", request.id)
+                AuditEntry::new(Actor::System(SystemActor::Worker), AuditAction::JoinRequestLeaseRecovered, "join_request", request.id)
                     .with("previous_worker", stale.lease_owner.clone())
                     .with("worker", self.id.as_ref()),
             )
@@ -240,7 +240,7 @@ impl Worker {
         let worker = Actor::System(SystemActor::Worker);
         let audit_failed = |e: DbErr| Failure::new(FailureCode::Internal, format!("Recording the route-server outcome failed on the database ({e}); retry the request."));
         let Some(settings) = &self.services.route_servers else {
-            audit::record(db, AuditEntry::new(worker, "route_servers.skipped", "join_request", request.id).with("reason", "no route servers are configured"))
+            audit::record(db, AuditEntry::new(worker, AuditAction::RouteServersSkipped, "join_request", request.id).with("reason", "no route servers are configured"))
                 .await
                 .map_err(audit_failed)?;
             return Ok(());
@@ -258,11 +258,11 @@ impl Worker {
         let results = routeservers::push(settings, &peer).await;
         for result in &results {
             let entry = match &result.outcome {
-                HostOutcome::Applied { changed } => AuditEntry::new(worker, "route_server.applied", "join_request", request.id)
+                HostOutcome::Applied { changed } => AuditEntry::new(worker, AuditAction::RouteServerApplied, "join_request", request.id)
                     .with("host", result.host.as_str())
                     .with("file", peer.file_name())
                     .with("changed", *changed),
-                HostOutcome::Failed { step, detail } => AuditEntry::new(worker, "route_server.failed", "join_request", request.id)
+                HostOutcome::Failed { step, detail } => AuditEntry::new(worker, AuditAction::RouteServerFailed, "join_request", request.id)
                     .with("host", result.host.as_str())
                     .with("step", *step)
                     .with("detail", detail.as_str())

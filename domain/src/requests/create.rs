@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityT
 use uuid::Uuid;
 
 use super::{eligibility, Ineligible, RequestError, MAX_NOTES_CHARS};
-use crate::audit::{self, Actor, AuditEntry, SystemActor};
+use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::{app_user, join_request, zt_membership};
 use crate::settings::ApprovalMode;
 use crate::types::{Asn, NetworkId, NodeId};
@@ -148,7 +148,7 @@ pub async fn create(services: &Services, user: &app_user::Model, input: NewReque
     };
     audit::record(
         &txn,
-        AuditEntry::new(Actor::User(user.id), "join_request.created", "join_request", request.id)
+        AuditEntry::new(Actor::User(user.id), AuditAction::JoinRequestCreated, "join_request", request.id)
             .with("asn", request.asn)
             .with("zt_network_id", request.zt_network_id.as_str())
             .with("node_id", request.node_id.clone())

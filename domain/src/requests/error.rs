@@ -1,3 +1,5 @@
+pub use contract::Ineligible;
+use contract::ErrorCode;
 use uuid::Uuid;
 
 use crate::workflow::{RequestStatus, TransitionError};
@@ -21,7 +23,7 @@ pub enum RequestError {
     NodeInUse { own_request_id: Option<Uuid> },
     /// The person who filed the request no longer holds its ASN or may no longer use its
     /// network (PeeringDB changed, an admin changed their account).
-    #[error("{}", .0.message())]
+    #[error("{}", ineligible_message(*.0))]
     RequesterNotEligible(Ineligible),
     #[error("join request not found")]
     NotFound,
@@ -33,55 +35,34 @@ pub enum RequestError {
     Database(#[from] sea_orm::DbErr),
 }
 
+fn ineligible_message(why: Ineligible) -> &'static str {
+    match why {
+        Ineligible::AsnNotHeld => "the requester no longer holds this request's ASN; nothing was changed",
+        Ineligible::NetworkNotAllowed => "the requester may no longer request this network; nothing was changed",
+        Ineligible::NetworkInactive => "the network is no longer open for requests; nothing was changed",
+    }
+}
+
 impl RequestError {
-    pub fn code(&self) -> &'static str {
+    /// The public error code (SPEC §5) of this refusal.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation { .. } => "validation_error",
-            Self::AsnNotAuthorized(_) => "asn_not_authorized",
-            Self::NetworkNotAuthorized(_) => "network_not_authorized",
-            Self::InvalidNetwork(_) => "invalid_network",
-            Self::Duplicate { .. } => "duplicate_active_request",
-            Self::NodeInUse { .. } => "node_in_use",
-            Self::RequesterNotEligible(_) => "requester_not_eligible",
-            Self::NotFound => "request_not_found",
-            Self::RejectReasonRequired => "reject_reason_required",
-            Self::InvalidTransition { .. } => "invalid_status_transition",
-            Self::Database(_) => "internal_error",
+            Self::Validation { .. } => ErrorCode::ValidationError,
+            Self::AsnNotAuthorized(_) => ErrorCode::AsnNotAuthorized,
+            Self::NetworkNotAuthorized(_) => ErrorCode::NetworkNotAuthorized,
+            Self::InvalidNetwork(_) => ErrorCode::InvalidNetwork,
+            Self::Duplicate { .. } => ErrorCode::DuplicateActiveRequest,
+            Self::NodeInUse { .. } => ErrorCode::NodeInUse,
+            Self::RequesterNotEligible(_) => ErrorCode::RequesterNotEligible,
+            Self::NotFound => ErrorCode::RequestNotFound,
+            Self::RejectReasonRequired => ErrorCode::RejectReasonRequired,
+            Self::InvalidTransition { .. } => ErrorCode::InvalidStatusTransition,
+            Self::Database(_) => ErrorCode::InternalError,
         }
     }
 
     pub(crate) fn validation(field: &'static str, message: impl Into<String>) -> Self {
         Self::Validation { field, message: message.into() }
-    }
-}
-
-/// Why the requester may no longer have their request approved or retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ineligible {
-    /// They no longer hold the request's ASN.
-    AsnNotHeld,
-    /// Their account may no longer request this network.
-    NetworkNotAllowed,
-    /// The network is no longer open for requests.
-    NetworkInactive,
-}
-
-impl Ineligible {
-    /// `details.reason` in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AsnNotHeld => "asn_not_held",
-            Self::NetworkNotAllowed => "network_not_allowed",
-            Self::NetworkInactive => "network_inactive",
-        }
-    }
-
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::AsnNotHeld => "the requester no longer holds this request's ASN; nothing was changed",
-            Self::NetworkNotAllowed => "the requester may no longer request this network; nothing was changed",
-            Self::NetworkInactive => "the network is no longer open for requests; nothing was changed",
-        }
     }
 }
 

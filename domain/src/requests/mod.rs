@@ -13,7 +13,8 @@ pub use decide::{approve, reject, retry};
 pub use error::{Ineligible, RequestError};
 pub use onboarding::{onboarding_context, BlockedReason, OnboardingContext};
 pub use query::{
-    admin_detail, admin_list, admin_page_ids, count_by_status, find_for_user, list_for_user, AdminFilters, AdminPage, RequestRecord,
+    admin_detail, admin_list, admin_page_ids, count_by_status, find_for_user, list_for_user, AdminFilters, AdminPage, AdminQuery,
+    FilterError, FilterInput, RequestRecord, DEFAULT_PAGE_SIZE,
     MAX_MIN_AGE_MINUTES, MAX_OFFSET, MAX_PAGE_SIZE,
 };
 

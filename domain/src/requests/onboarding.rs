@@ -6,21 +6,7 @@ use crate::entities::{user_asn, zt_network};
 use crate::identity::users;
 use crate::networks;
 
-/// Why an operator cannot submit a request yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockedReason {
-    NoEligibleAsn,
-    NoAvailableNetwork,
-}
-
-impl BlockedReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NoEligibleAsn => "no_eligible_asn",
-            Self::NoAvailableNetwork => "no_available_network",
-        }
-    }
-}
+pub use contract::BlockedReason;
 
 #[derive(Debug, Clone)]
 pub struct OnboardingContext {

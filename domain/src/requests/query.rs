@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::audit;
 use crate::entities::{audit_event, join_request, zt_ipv6_assignment, zt_membership};
+use crate::types::{Asn, NetworkId};
 use crate::workflow::RequestStatus;
 
 /// The most rows one admin page may hold.
@@ -66,6 +67,10 @@ pub async fn find_for_user<C: ConnectionTrait>(conn: &C, user_id: Uuid, id: Uuid
     Ok(records(conn, with_provisioning(select)).await?.pop())
 }
 
+/// Rows of an admin page unless the client asks for another number, in the JSON API as
+/// on the admin page.
+pub const DEFAULT_PAGE_SIZE: u64 = 100;
+
 /// Filters of the admin queue; all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AdminFilters {
@@ -74,6 +79,82 @@ pub struct AdminFilters {
     pub zt_network_id: Option<String>,
     /// Only requests at least this old.
     pub min_age_minutes: Option<u32>,
+}
+
+/// The admin queue's parameters as a client sends them (query parameters or form
+/// fields); blank values mean "not set".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterInput<'a> {
+    pub status: Option<&'a str>,
+    pub asn: Option<&'a str>,
+    pub zt_network_id: Option<&'a str>,
+    pub min_age_minutes: Option<&'a str>,
+    pub limit: Option<&'a str>,
+    pub offset: Option<&'a str>,
+}
+
+/// A parameter that cannot be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FilterError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// A value that was sent and is not blank.
+fn present_value(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A checked admin query: the filters and the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminQuery {
+    pub filters: AdminFilters,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl AdminFilters {
+    /// Checks every parameter of the admin queue, with one set of rules and messages for
+    /// the JSON API and the admin page.
+    pub fn parse(input: &FilterInput<'_>) -> Result<AdminQuery, FilterError> {
+        let invalid = |field: &'static str, message: String| FilterError { field, message };
+        let number = |field: &'static str, value: Option<&str>| -> Result<Option<u64>, FilterError> {
+            present_value(value)
+                .map(|v| v.parse::<u64>().map_err(|_| invalid(field, format!("{field} must be a non-negative whole number"))))
+                .transpose()
+        };
+        let status = match present_value(input.status) {
+            None => None,
+            Some(s) => Some(RequestStatus::parse(s).ok_or_else(|| {
+                let all: Vec<_> = RequestStatus::ALL.iter().map(|s| s.as_str()).collect();
+                invalid("status", format!("status must be one of {}", all.join(", ")))
+            })?),
+        };
+        let asn = match present_value(input.asn) {
+            None => None,
+            Some(s) => Some(s.parse::<Asn>().map_err(|e| invalid("asn", e.0))?.as_i64()),
+        };
+        let zt_network_id = match present_value(input.zt_network_id) {
+            None => None,
+            Some(s) => Some(NetworkId::parse(s).map_err(|e| invalid("zt_network_id", e.0))?.to_string()),
+        };
+        let min_age_minutes = match number("min_age_minutes", input.min_age_minutes)? {
+            Some(m) if m > u64::from(MAX_MIN_AGE_MINUTES) => {
+                return Err(invalid("min_age_minutes", format!("min_age_minutes must be at most {MAX_MIN_AGE_MINUTES}")));
+            }
+            other => other.map(|m| m as u32),
+        };
+        let limit = number("limit", input.limit)?.unwrap_or(DEFAULT_PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+            return Err(invalid("limit", format!("limit must be between 1 and {MAX_PAGE_SIZE}")));
+        }
+        let offset = number("offset", input.offset)?.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(invalid("offset", format!("offset must be at most {MAX_OFFSET}")));
+        }
+        Ok(AdminQuery { filters: AdminFilters { status, asn, zt_network_id, min_age_minutes }, limit, offset })
+    }
 }
 
 /// One page of the admin queue.
@@ -162,4 +243,54 @@ pub async fn count_by_status<C: ConnectionTrait>(conn: &C) -> Result<Vec<(Reques
         .into_iter()
         .map(|status| (status, counts.get(status.as_str()).copied().unwrap_or(0).max(0) as u64))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(input: FilterInput<'_>) -> &'static str {
+        AdminFilters::parse(&input).err().expect("refused").field
+    }
+
+    #[test]
+    fn defaults_and_values_parse() {
+        let q = AdminFilters::parse(&FilterInput::default()).unwrap();
+        assert_eq!((q.filters, q.limit, q.offset), (AdminFilters::default(), DEFAULT_PAGE_SIZE, 0));
+        let q = AdminFilters::parse(&FilterInput {
+            status: Some("failed"),
+            asn: Some("AS64500"),
+            zt_network_id: Some("8056C2E21C000001"),
+            min_age_minutes: Some("30"),
+            limit: Some("1000"),
+            offset: Some(" 5 "),
+        })
+        .unwrap();
+        assert_eq!(q.filters.status, Some(RequestStatus::Failed));
+        assert_eq!(q.filters.asn, Some(64500));
+        assert_eq!(q.filters.zt_network_id.as_deref(), Some("8056c2e21c000001"));
+        assert_eq!(q.filters.min_age_minutes, Some(30));
+        assert_eq!((q.limit, q.offset), (1000, 5));
+        assert_eq!(AdminFilters::parse(&FilterInput { status: Some(" "), ..Default::default() }).unwrap().filters.status, None);
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let one = |f: fn(&mut FilterInput<'static>)| {
+            let mut input = FilterInput::default();
+            f(&mut input);
+            field(input)
+        };
+        assert_eq!(one(|i| i.status = Some("done")), "status");
+        assert_eq!(one(|i| i.asn = Some("0")), "asn");
+        assert_eq!(one(|i| i.zt_network_id = Some("abc")), "zt_network_id");
+        assert_eq!(one(|i| i.limit = Some("0")), "limit");
+        assert_eq!(one(|i| i.limit = Some("1001")), "limit");
+        assert_eq!(one(|i| i.offset = Some("-1")), "offset");
+        assert_eq!(one(|i| i.offset = Some("9223372036854775808")), "offset");
+        assert_eq!(one(|i| i.min_age_minutes = Some("x")), "min_age_minutes");
+        assert_eq!(one(|i| i.min_age_minutes = Some("4000000000")), "min_age_minutes");
+        assert_eq!(one(|i| i.min_age_minutes = Some("52704001")), "min_age_minutes");
+        assert!(AdminFilters::parse(&FilterInput { min_age_minutes: Some("52704000"), ..Default::default() }).is_ok());
+    }
 }

@@ -1,10 +1,6 @@
 //! The join-request status machine (SPEC §3).
 
-mod status;
 mod transitions;
 
-pub use status::RequestStatus;
-pub use transitions::{
-    activate, approve, fail, reject, retry, start_provisioning, DecisionSource, RejectReason,
-    TransitionError,
-};
+pub use contract::{DecisionSource, RequestStatus};
+pub use transitions::{activate, approve, fail, reject, retry, start_provisioning, RejectReason, TransitionError};

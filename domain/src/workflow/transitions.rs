@@ -11,7 +11,9 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Query
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::RequestStatus;
+use super::{DecisionSource, RequestStatus};
+use contract::AuditAction;
+
 use crate::audit::{self, Actor, AuditEntry};
 use crate::entities::join_request::{self, Column};
 use crate::provisioning::failure::Failure;
@@ -29,22 +31,6 @@ pub enum TransitionError {
     LeaseLost,
     #[error(transparent)]
     Database(#[from] DbErr),
-}
-
-/// Who decided to approve a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DecisionSource {
-    ManualAdmin,
-    PolicyAuto,
-}
-
-impl DecisionSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ManualAdmin => "manual_admin",
-            Self::PolicyAuto => "policy_auto",
-        }
-    }
 }
 
 /// A non-empty reason, shown to the operator whose request was rejected.
@@ -69,7 +55,7 @@ struct Change {
     from: RequestStatus,
     to: RequestStatus,
     actor: Actor,
-    action: &'static str,
+    action: AuditAction,
     sets: Vec<(Column, SimpleExpr)>,
     /// An extra condition for the update, such as holding the lease.
     guard: Option<Condition>,
@@ -77,7 +63,7 @@ struct Change {
 }
 
 impl Change {
-    fn new(from: RequestStatus, to: RequestStatus, actor: Actor, action: &'static str) -> Self {
+    fn new(from: RequestStatus, to: RequestStatus, actor: Actor, action: AuditAction) -> Self {
         debug_assert!(from.can_become(to), "{from} → {to} is not an edge");
         Self { from, to, actor, action, sets: Vec::new(), guard: None, metadata: Vec::new() }
     }
@@ -161,7 +147,7 @@ pub async fn approve<C: TransactionTrait>(
     actor: Actor,
     source: DecisionSource,
 ) -> Result<join_request::Model, TransitionError> {
-    let change = Change::new(RequestStatus::Pending, RequestStatus::Approved, actor, "join_request.approved")
+    let change = Change::new(RequestStatus::Pending, RequestStatus::Approved, actor, AuditAction::JoinRequestApproved)
         .set(Column::DecidedAt, Expr::value(Utc::now()))
         .meta("decision_source", source.as_str());
     apply(db, id, change).await
@@ -175,7 +161,7 @@ pub async fn reject<C: TransactionTrait>(
     actor: Actor,
     reason: &RejectReason,
 ) -> Result<join_request::Model, TransitionError> {
-    let change = Change::new(RequestStatus::Pending, RequestStatus::Rejected, actor, "join_request.rejected")
+    let change = Change::new(RequestStatus::Pending, RequestStatus::Rejected, actor, AuditAction::JoinRequestRejected)
         .set(Column::DecidedAt, Expr::value(Utc::now()))
         .set(Column::RejectReason, Expr::value(reason.as_str()))
         .meta("reject_reason", reason.as_str());
@@ -185,7 +171,7 @@ pub async fn reject<C: TransactionTrait>(
 /// `failed → approved`: an admin asks for another provisioning attempt.
 #[tracing::instrument(skip_all, fields(request.id = %id))]
 pub async fn retry<C: TransactionTrait>(db: &C, id: Uuid, actor: Actor) -> Result<join_request::Model, TransitionError> {
-    let change = Change::new(RequestStatus::Failed, RequestStatus::Approved, actor, "join_request.retried");
+    let change = Change::new(RequestStatus::Failed, RequestStatus::Approved, actor, AuditAction::JoinRequestRetried);
     apply(db, id, change).await
 }
 
@@ -201,7 +187,7 @@ pub async fn start_provisioning<C: TransactionTrait>(
         RequestStatus::Approved,
         RequestStatus::Provisioning,
         Actor::System(audit::SystemActor::Worker),
-        "join_request.provisioning_started",
+        AuditAction::JoinRequestProvisioningStarted,
     )
     .set(Column::LeaseOwner, Expr::value(worker))
     .set(Column::LeaseExpiresAt, Expr::value(Utc::now() + lease))
@@ -216,7 +202,7 @@ pub async fn activate<C: TransactionTrait>(db: &C, id: Uuid, worker: &str) -> Re
         RequestStatus::Provisioning,
         RequestStatus::Active,
         Actor::System(audit::SystemActor::Worker),
-        "join_request.activated",
+        AuditAction::JoinRequestActivated,
     )
     .held_by(worker)
     .set(Column::ProvisionedAt, Expr::value(Utc::now()))
@@ -242,7 +228,7 @@ pub async fn fail<C: TransactionTrait>(
         RequestStatus::Provisioning,
         RequestStatus::Failed,
         Actor::System(audit::SystemActor::Worker),
-        "join_request.failed",
+        AuditAction::JoinRequestFailed,
     )
     .held_by(worker)
     .set(Column::LastError, Expr::value(error))

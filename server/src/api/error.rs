@@ -1,11 +1,13 @@
 //! The error envelope of `/api/v1`: `{"error": {"code", "message", "details"}}`.
 //!
-//! Codes are part of the public contract (SPEC §5) and are decided here, in one place.
-//! Internal failures are logged with their cause and answered with an opaque 500.
+//! Codes are part of the public contract (SPEC §5): `contract::ErrorCode`, whose
+//! `status()` decides the HTTP status of every answer. Internal failures are logged with
+//! their cause and answered with an opaque 500.
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use contract::ErrorCode;
 use serde_json::{json, Map, Value};
 
 /// The error envelope, for the OpenAPI document.
@@ -25,8 +27,7 @@ pub struct ErrorBody {
 
 #[derive(Debug)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Map<String, Value>,
     retry_after: Option<u64>,
@@ -35,8 +36,12 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), details: Map::new(), retry_after: None }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), details: Map::new(), retry_after: None }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
@@ -45,23 +50,23 @@ impl ApiError {
     }
 
     pub fn validation(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "validation_error", message)
+        Self::new(ErrorCode::ValidationError, message)
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Log in to use this endpoint.")
+        Self::new(ErrorCode::Unauthenticated, "Log in to use this endpoint.")
     }
 
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "You are not allowed to do this.")
+        Self::new(ErrorCode::Forbidden, "You are not allowed to do this.")
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "There is no such endpoint.")
+        Self::new(ErrorCode::NotFound, "There is no such endpoint.")
     }
 
     pub fn rate_limited(retry_after: u64) -> Self {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many failed attempts. Try again later.")
+        let mut e = Self::new(ErrorCode::RateLimited, "Too many failed attempts. Try again later.")
             .detail("retry_after_seconds", retry_after);
         e.retry_after = Some(retry_after);
         e
@@ -73,9 +78,15 @@ impl ApiError {
     }
 
     /// Logs `error` with its cause chain; the client sees only that something failed.
-    pub fn internal(error: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %error, "request failed");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side; it has been logged.")
+    pub fn internal(error: impl std::error::Error) -> Self {
+        let mut causes = Vec::new();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        tracing::error!(error = %error, causes = ?causes, "request failed");
+        Self::new(ErrorCode::InternalError, "Something went wrong on our side; it has been logged.")
     }
 }
 
@@ -86,23 +97,20 @@ impl From<domain::requests::RequestError> for ApiError {
         let message = error.to_string();
         match error {
             E::Validation { field, message } => Self::validation(message).detail("field", field),
-            E::AsnNotAuthorized(_) | E::NetworkNotAuthorized(_) => Self::new(StatusCode::FORBIDDEN, code, message),
-            E::InvalidNetwork(_) | E::NotFound => Self::new(StatusCode::NOT_FOUND, code, message),
-            E::Duplicate { existing_request_id } => Self::new(StatusCode::CONFLICT, code, message)
-                .detail("existing_request_id", existing_request_id.to_string()),
+            E::Duplicate { existing_request_id } => Self::new(code, message).detail("existing_request_id", existing_request_id.to_string()),
             E::NodeInUse { own_request_id } => {
-                let conflict = Self::new(StatusCode::CONFLICT, code, message);
+                let conflict = Self::new(code, message);
                 match own_request_id {
                     Some(id) => conflict.detail("existing_request_id", id.to_string()),
                     None => conflict,
                 }
             }
-            E::RequesterNotEligible(why) => Self::new(StatusCode::CONFLICT, code, message).detail("reason", why.as_str()),
-            E::RejectReasonRequired => Self::new(StatusCode::BAD_REQUEST, code, message),
-            E::InvalidTransition { current, .. } => {
-                Self::new(StatusCode::CONFLICT, code, message).detail("current_status", current.as_str())
-            }
+            E::RequesterNotEligible(why) => Self::new(code, message).detail("reason", why.as_str()),
+            E::InvalidTransition { current, .. } => Self::new(code, message).detail("current_status", current.as_str()),
             E::Database(e) => Self::internal(e),
+            E::AsnNotAuthorized(_) | E::NetworkNotAuthorized(_) | E::InvalidNetwork(_) | E::NotFound | E::RejectReasonRequired => {
+                Self::new(code, message)
+            }
         }
     }
 }
@@ -116,7 +124,7 @@ impl From<sea_orm::DbErr> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": {"code": self.code, "message": self.message, "details": self.details}});
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = (self.status(), Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);

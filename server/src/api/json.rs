@@ -29,7 +29,7 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("Request bodies are limited to {MAX_BODY_BYTES} bytes."))
+                ApiError::new(contract::ErrorCode::PayloadTooLarge, format!("Request bodies are limited to {MAX_BODY_BYTES} bytes."))
             } else {
                 ApiError::validation("The request body could not be read.")
             }

@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This endpoint does not accept that method.")
+            ApiError::new(contract::ErrorCode::MethodNotAllowed, "This endpoint does not accept that method.")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -4,7 +4,9 @@
 use domain::clock::rfc3339;
 use domain::entities::{app_user, audit_event, user_asn, zt_network};
 use domain::provisioning::failure::{member_last_error, FailureCode};
+use contract::{AsnSource, RequestStatus};
 use domain::requests::RequestRecord;
+use domain::DbErr;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -39,17 +41,13 @@ pub struct AsnView {
     pub net_id: Option<i64>,
     pub net_name: Option<String>,
     /// `peeringdb` or `local`.
-    #[schema(example = "peeringdb")]
-    pub source: String,
+    #[schema(value_type = String, example = "peeringdb")]
+    pub source: AsnSource,
 }
 
 impl From<&user_asn::Model> for AsnView {
     fn from(a: &user_asn::Model) -> Self {
-        let source = match a.source {
-            user_asn::AsnSource::Peeringdb => "peeringdb",
-            user_asn::AsnSource::Local => "local",
-        };
-        Self { asn: a.asn, net_id: a.net_id, net_name: a.net_name.clone(), source: source.to_owned() }
+        Self { asn: a.asn, net_id: a.net_id, net_name: a.net_name.clone(), source: a.source }
     }
 }
 
@@ -101,8 +99,8 @@ pub struct RequestView {
     pub asn: i64,
     pub zt_network_id: String,
     /// `pending`, `approved`, `provisioning`, `active`, `rejected` or `failed`.
-    #[schema(example = "pending")]
-    pub status: String,
+    #[schema(value_type = String, example = "pending")]
+    pub status: RequestStatus,
     pub node_id: Option<String>,
     pub notes: Option<String>,
     pub reject_reason: Option<String>,
@@ -112,8 +110,8 @@ pub struct RequestView {
     /// The kind of the last failure: `controller_unavailable`, `controller_rejected`,
     /// `node_id_missing`, `node_id_invalid`, `node_in_use`, `address_unavailable`,
     /// `route_server_failed`, `lease_lost` or `internal_error`.
-    #[schema(example = "controller_unavailable")]
-    pub last_error_code: Option<String>,
+    #[schema(value_type = Option<String>, example = "controller_unavailable")]
+    pub last_error_code: Option<FailureCode>,
     pub retry_count: i32,
     pub requested_at: String,
     pub decided_at: Option<String>,
@@ -126,27 +124,38 @@ pub struct RequestView {
 
 impl RequestView {
     /// As the member who filed it reads it.
-    pub fn for_member(record: &RequestRecord) -> Self {
-        let mut view = Self::for_admin(record);
+    pub fn for_member(record: &RequestRecord) -> Result<Self, DbErr> {
+        let mut view = Self::for_admin(record)?;
         view.last_error = member_last_error(record.request.last_error_code.as_deref(), record.request.last_error.as_deref());
-        view
+        Ok(view)
     }
 
     /// With everything admins need, the full failure text included.
-    pub fn for_admin(record: &RequestRecord) -> Self {
+    pub fn for_admin(record: &RequestRecord) -> Result<Self, DbErr> {
         let r = &record.request;
-        Self {
+        let membership = match &record.membership {
+            Some(m) => Some(MembershipView {
+                id: m.id.to_string(),
+                zt_network_id: m.zt_network_id.clone(),
+                node_id: m.node_id.clone(),
+                member_id: m.member_id.clone(),
+                is_authorized: m.is_authorized,
+                assigned_ips: m.assigned_ips()?.iter().map(ToString::to_string).collect(),
+            }),
+            None => None,
+        };
+        Ok(Self {
             id: r.id.to_string(),
             user_id: r.user_id.to_string(),
             asn: r.asn,
             zt_network_id: r.zt_network_id.clone(),
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             node_id: r.node_id.clone(),
             notes: r.notes.clone(),
             reject_reason: r.reject_reason.clone(),
             last_error: r.last_error.clone(),
             last_error_code: r.last_error.as_ref().map(|_| {
-                r.last_error_code.clone().unwrap_or_else(|| FailureCode::Internal.as_str().to_owned())
+                r.last_error_code.as_deref().and_then(FailureCode::parse).unwrap_or(FailureCode::Internal)
             }),
             retry_count: r.retry_count,
             requested_at: rfc3339(r.requested_at),
@@ -161,15 +170,8 @@ impl RequestView {
                 assigned_ip: a.assigned_ip.clone(),
                 created_at: rfc3339(a.created_at),
             }),
-            membership: record.membership.as_ref().map(|m| MembershipView {
-                id: m.id.to_string(),
-                zt_network_id: m.zt_network_id.clone(),
-                node_id: m.node_id.clone(),
-                member_id: m.member_id.clone(),
-                is_authorized: m.is_authorized,
-                assigned_ips: serde_json::from_value(m.assigned_ips.clone()).unwrap_or_default(),
-            }),
-        }
+            membership,
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use domain::audit::{self, Actor, AuditEntry, SystemActor};
+use domain::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use domain::provisioning::backup::{self, BackupSettings};
 use domain::provisioning::lifecycle;
 use domain::provisioning::preflight::resolve_networks;
@@ -13,7 +13,7 @@ use crate::cli::ControllerCommand;
 use crate::config::AppConfig;
 use crate::startup;
 
-async fn record(services: &Services, action: &'static str, target: &str, details: serde_json::Value) {
+async fn record(services: &Services, action: AuditAction, target: &str, details: serde_json::Value) {
     let mut entry = AuditEntry::new(Actor::System(SystemActor::Cli), action, "controller", target);
     if let serde_json::Value::Object(map) = details {
         entry.metadata = map;
@@ -66,7 +66,7 @@ pub async fn run(config: &AppConfig, command: ControllerCommand) -> anyhow::Resu
                 Ok(_) => serde_json::json!({"outcome": "passed"}),
                 Err(e) => serde_json::json!({"outcome": "failed", "reason": format!("{e:#}")}),
             };
-            record(&services, "controller.preflight", "preflight", outcome).await;
+            record(&services, AuditAction::ControllerPreflight, "preflight", outcome).await;
             println!("{}", result?);
         }
         ControllerCommand::Reconcile => {
@@ -75,7 +75,7 @@ pub async fn run(config: &AppConfig, command: ControllerCommand) -> anyhow::Resu
                 Ok(r) => serde_json::json!({"outcome": "passed", "changed": r.reconciled.iter().filter(|(_, c)| *c).map(|(id, _)| id).collect::<Vec<_>>()}),
                 Err(e) => serde_json::json!({"outcome": "failed", "reason": e.to_string()}),
             };
-            record(&services, "controller.reconciled", "networks", details).await;
+            record(&services, AuditAction::ControllerReconciled, "networks", details).await;
             for (id, changed) in report?.reconciled {
                 println!("network {id}: {}", if changed { "created or corrected" } else { "already as configured" });
             }
@@ -86,7 +86,7 @@ pub async fn run(config: &AppConfig, command: ControllerCommand) -> anyhow::Resu
                 Ok(_) => serde_json::json!({"outcome": "accepted"}),
                 Err(e) => serde_json::json!({"outcome": "refused", "reason": e.to_string()}),
             };
-            record(&services, "controller.token_reloaded", "token", details).await;
+            record(&services, AuditAction::ControllerTokenReloaded, "token", details).await;
             result?;
             println!("the controller accepts the token; running servers use it from their next preflight (within a minute), or at once after SIGHUP");
         }
@@ -95,7 +95,7 @@ pub async fn run(config: &AppConfig, command: ControllerCommand) -> anyhow::Resu
             let report = tokio::task::spawn_blocking(move || backup::backup(&settings)).await??;
             record(
                 &services,
-                "controller.backup_created",
+                AuditAction::ControllerBackupCreated,
                 "state",
                 serde_json::json!({"file": report.created.display().to_string(), "removed": report.removed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>()}),
             )
@@ -108,14 +108,14 @@ pub async fn run(config: &AppConfig, command: ControllerCommand) -> anyhow::Resu
         ControllerCommand::Restore { backup: name, wait_seconds } => {
             let settings = backup_settings(config)?;
             let restored = tokio::task::spawn_blocking(move || backup::restore(&settings, name.as_deref())).await??;
-            record(&services, "controller.restored", "state", serde_json::json!({"file": restored.display().to_string()})).await;
+            record(&services, AuditAction::ControllerRestored, "state", serde_json::json!({"file": restored.display().to_string()})).await;
             println!("restored {}; checking the controller (restart zerotier-one now if it is stopped)", restored.display());
             // The drill: provisioning resumes only once preflight passes on the restored state.
             let deadline = Instant::now() + Duration::from_secs(wait_seconds);
             loop {
                 match lifecycle::bring_up(&services).await {
                     Ok(report) => {
-                        record(&services, "controller.preflight", "preflight", serde_json::json!({"outcome": "passed", "after": "restore"})).await;
+                        record(&services, AuditAction::ControllerPreflight, "preflight", serde_json::json!({"outcome": "passed", "after": "restore"})).await;
                         println!("preflight passed after the restore ({} networks checked); provisioning can resume", report.reconciled.len());
                         break;
                     }
@@ -124,7 +124,7 @@ pub async fn run(config: &AppConfig, command: ControllerCommand) -> anyhow::Resu
                         tokio::time::sleep(Duration::from_secs(2)).await;
                     }
                     Err(e) => {
-                        record(&services, "controller.preflight", "preflight", serde_json::json!({"outcome": "failed", "after": "restore", "reason": e.to_string()})).await;
+                        record(&services, AuditAction::ControllerPreflight, "preflight", serde_json::json!({"outcome": "failed", "after": "restore", "reason": e.to_string()})).await;
                         bail!("the restore is in place but preflight still fails, so provisioning stays blocked: {e}");
                     }
                 }

@@ -22,7 +22,7 @@ fn reload_token_on_sighup(services: Services) {
     tokio::spawn(async move {
         let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
         while hangups.recv().await.is_some() {
-            match services.provisioning.reload_token() {
+            match services.provisioning.reload_token().await {
                 Ok(()) => tracing::info!("controller token reloaded"),
                 Err(error) => tracing::warn!(%error, "controller token reload failed"),
             }

@@ -35,7 +35,7 @@ pub fn refusal(method: &Method, headers: &HeaderMap, public_origin: &str) -> Opt
 pub async fn protect(State(public_origin): State<String>, request: Request, next: Next) -> Response {
     if let Some(reason) = refusal(request.method(), request.headers(), &public_origin) {
         tracing::warn!(reason, "cross-site request refused");
-        return ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "This request came from another site and was refused.")
+        return ApiError::new(contract::ErrorCode::CsrfFailed, "This request came from another site and was refused.")
             .detail("reason", reason)
             .into_response();
     }

@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::header::COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -24,15 +23,8 @@ async fn may_read_reasons(state: &AppState, headers: &HeaderMap) -> bool {
     if super::metrics::bearer_matches(state, headers) {
         return true;
     }
-    let Some(token) = domain::identity::cookie::token_from(
-        headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()),
-        state.services.identity.secure_cookies,
-    ) else {
-        return false;
-    };
-    let services = &state.services;
     matches!(
-        domain::identity::sessions::resolve(&services.db, &services.identity, &services.settings.auth, &token).await,
+        app::server::web::session(&state.services, headers, &http::Extensions::new()).await,
         Ok(Some(session)) if session.user.is_admin
     )
 }

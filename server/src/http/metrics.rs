@@ -48,7 +48,9 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
-/// Keeps histograms bounded in memory (call once per process, from a background task).
+/// Keeps histograms bounded in memory; every serving process runs it in the background
+/// while it serves (a test process that starts several servers runs one per server,
+/// which only repeats the same cheap upkeep).
 pub async fn upkeep() {
     let handle = handle();
     loop {

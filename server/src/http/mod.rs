@@ -42,9 +42,18 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The pages of the app, listed once per process. Listing them renders the app with a
+/// process-wide Leptos flag set that holds back resource loading, so a page rendered in
+/// the meantime by another server of the same process (tests start many) would never
+/// finish; after the first listing, every router reuses it.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Every route of the portal, in one place.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let services = state.services.clone();
     let context = move || {
         provide_context(services.clone());

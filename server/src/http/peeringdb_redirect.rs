@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use domain::identity::cookie;
+use app::server::web::Cookies;
 use domain::identity::peeringdb::{self, LoginError};
 
 use super::AppState;
@@ -14,7 +14,7 @@ pub async fn login(State(state): State<AppState>) -> Response {
         Ok(started) => {
             let services = &state.services;
             let ttl = i64::from(services.settings.auth.oauth_state_ttl_seconds);
-            let bind = cookie::set_login_state(&started.state, services.identity.secure_cookies, ttl);
+            let bind = Cookies::new(&services.identity).set_login_state(&started.state, ttl);
             (AppendHeaders([(SET_COOKIE, bind)]), Redirect::to(&started.authorization_url)).into_response()
         }
         Err(LoginError::Unavailable) => Redirect::to("/login?error=auth_provider_unavailable").into_response(),

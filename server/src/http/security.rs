@@ -17,6 +17,8 @@ use http::{HeaderName, HeaderValue, StatusCode};
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 
+use contract::ErrorCode;
+
 use crate::api::error::ApiError;
 
 /// Longest time a request may take before it is answered with a timeout.
@@ -118,7 +120,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         let message = format!("Request bodies are limited to {MAX_BODY_BYTES} bytes.");
         return if request.uri().path().starts_with("/api/v1/") {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message).into_response()
+            ApiError::new(ErrorCode::PayloadTooLarge, message).into_response()
         } else {
             (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
         };
@@ -135,7 +137,7 @@ pub async fn timeout(request: Request, next: Next) -> Response {
         Err(_) => {
             tracing::warn!(limit_secs = REQUEST_TIMEOUT.as_secs(), "request timed out");
             if api {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "The request took too long and was stopped; try again.")
+                ApiError::new(ErrorCode::Timeout, "The request took too long and was stopped; try again.")
                     .into_response()
             } else {
                 (StatusCode::SERVICE_UNAVAILABLE, "The request took too long and was stopped; try again.").into_response()

@@ -134,11 +134,15 @@ app_test!(async fn the_queue_filters_paginates_and_counts(app) {
         ids.push(created_id(app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": format!("aaaaaaaa{i:02}")})).await);
     }
     ids.push(created_id(app, &op, json!({"asn": 64501, "zt_network_id": NET})).await);
+    // A second network, so a network filter that filters nothing would be seen.
+    let other_network = "8056c2e21c000002";
+    domain::testing::fixtures::network(&app.db().db, other_network).await;
+    ids.push(created_id(app, &op, json!({"asn": 64500, "zt_network_id": other_network})).await);
     app.post_json_as(&format!("/api/v1/admin/requests/{}/approve", ids[0]), &admin, json!({})).await;
 
     let all: Value = app.get_as("/api/v1/admin/requests", &admin).await.json().await.unwrap();
-    assert_eq!(all["data"]["request_count"], 6);
-    assert_eq!(all["data"]["requests"][0]["id"], ids[5].as_str(), "newest first");
+    assert_eq!(all["data"]["request_count"], 7);
+    assert_eq!(all["data"]["requests"][0]["id"], ids[6].as_str(), "newest first");
     assert!(all["data"]["next_offset"].is_null());
     assert_eq!(all["data"]["filters"]["limit"], 100);
     assert_eq!(all["data"]["filters"]["offset"], 0);
@@ -146,9 +150,9 @@ app_test!(async fn the_queue_filters_paginates_and_counts(app) {
     let page: Value = app.get_as("/api/v1/admin/requests?limit=4", &admin).await.json().await.unwrap();
     assert_eq!(page["data"]["requests"].as_array().unwrap().len(), 4);
     assert_eq!(page["data"]["next_offset"], 4);
-    assert_eq!(page["data"]["request_count"], 6);
+    assert_eq!(page["data"]["request_count"], 7);
     let last: Value = app.get_as("/api/v1/admin/requests?limit=4&offset=4", &admin).await.json().await.unwrap();
-    assert_eq!(last["data"]["requests"].as_array().unwrap().len(), 2);
+    assert_eq!(last["data"]["requests"].as_array().unwrap().len(), 3);
     assert!(last["data"]["next_offset"].is_null());
 
     let approved: Value = app.get_as("/api/v1/admin/requests?status=approved", &admin).await.json().await.unwrap();
@@ -158,6 +162,9 @@ app_test!(async fn the_queue_filters_paginates_and_counts(app) {
     assert_eq!(by_asn["data"]["request_count"], 1);
     let by_net: Value = app.get_as(&format!("/api/v1/admin/requests?zt_network_id={NET}"), &admin).await.json().await.unwrap();
     assert_eq!(by_net["data"]["request_count"], 6);
+    let by_other: Value = app.get_as(&format!("/api/v1/admin/requests?zt_network_id={other_network}"), &admin).await.json().await.unwrap();
+    assert_eq!(by_other["data"]["request_count"], 1);
+    assert_eq!(by_other["data"]["requests"][0]["id"], ids[6].as_str());
     let old: Value = app.get_as("/api/v1/admin/requests?min_age_minutes=60", &admin).await.json().await.unwrap();
     assert_eq!(old["data"]["request_count"], 0);
 

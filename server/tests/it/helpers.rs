@@ -42,42 +42,26 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("request reaches the server")
     }
 
-    /// GET a page as a browser does (`Accept: text/html`), optionally with a `Cookie`.
-    ///
-    /// The whole body is read here. A streamed page rendered by a server inside the test
-    /// process occasionally stalls before its end (never seen against the `zt-ix`
-    /// binary, which the browser tests and `cli` tests drive); such a read is retried
-    /// once, so the assertions test the page and not the harness.
+    /// GET a page as a browser does (`Accept: text/html`), optionally with a `Cookie`; the
+    /// whole body is read here.
     pub async fn page(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
         let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
         self.page_with(path, &headers).await
     }
 
-    /// GET of a page with extra headers. A render of the in-process server sometimes
-    /// stalls when many tests run at once (never seen against the real binary, nor in
-    /// 15,000 renders of the load benchmark); a stalled attempt is retried.
+    /// GET of a page with extra headers, its whole body read.
     pub async fn page_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
-        let limit = std::time::Duration::from_secs(10);
-        for attempt in 1..=3 {
-            let mut request = self.client.get(self.url(path)).header("accept", "text/html,application/xhtml+xml");
-            for (name, value) in headers {
-                request = request.header(*name, *value);
-            }
-            let Ok(response) = tokio::time::timeout(limit, request.send()).await else {
-                eprintln!("{path}: the page did not start within {limit:?} (attempt {attempt})");
-                continue;
-            };
-            let response = response.expect("request reaches the server");
-            let mut copy = http::Response::builder().status(response.status());
-            for (name, value) in response.headers() {
-                copy = copy.header(name, value);
-            }
-            match tokio::time::timeout(limit, response.bytes()).await {
-                Ok(body) => return copy.body(body.expect("the page body")).expect("a response").into(),
-                Err(_) => eprintln!("{path}: the streamed page stalled (attempt {attempt})"),
-            }
+        let mut request = self.client.get(self.url(path)).header("accept", "text/html,application/xhtml+xml");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
-        panic!("{path}: the page never finished in three attempts");
+        let response = request.send().await.expect("request reaches the server");
+        let mut copy = http::Response::builder().status(response.status());
+        for (name, value) in response.headers() {
+            copy = copy.header(name, value);
+        }
+        let body = response.bytes().await.expect("the page body");
+        copy.body(body).expect("a response").into()
     }
 
     /// `GET /readyz`, with the operators' metrics token when given: status and body.
@@ -219,7 +203,7 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = AppConfig::from_map(env).expect("test configuration is valid");
     let settings = RuntimeSettings::from_toml(toml, "test").expect("test runtime config is valid");
-    let provisioning = startup::provisioning(&config, &settings).expect("provisioning");
+    let provisioning = startup::provisioning(&config, &settings).await.expect("provisioning");
     let route_servers = startup::route_servers(&config, &settings);
     let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"))
         .with_provisioning(provisioning)

@@ -16,6 +16,7 @@ mod provisioning;
 mod provisioning_durability;
 mod request_id;
 mod route_servers;
-mod security;
 mod requests;
+mod security;
+mod shapes;
 mod site;

@@ -159,3 +159,27 @@ app_test!(async fn the_brand_comes_from_the_build_time_file(app) {
     assert_eq!(logo.headers()["content-type"], "image/svg+xml");
     assert!(logo.text().await.unwrap().starts_with("<svg"));
 });
+
+/// Listing a server's pages holds back resource loading in the whole process while it
+/// runs; a page rendered meanwhile by another server once never finished. The list is
+/// made once per process now, so pages render while other servers start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_while_other_servers_start() {
+    let app = crate::helpers::spawn_app(domain::testing::Backend::Sqlite).await;
+    let starting = tokio::spawn(async {
+        for _ in 0..40 {
+            let other = crate::helpers::spawn_app(domain::testing::Backend::Sqlite).await;
+            drop(other);
+        }
+    });
+    let mut rendered = 0;
+    while !starting.is_finished() {
+        let pages = ["/login", "/login", "/login"].map(|path| tokio::time::timeout(std::time::Duration::from_secs(10), app.page(path, None)));
+        for page in futures::future::join_all(pages).await {
+            assert_eq!(page.expect("a page renders while other servers start").status(), 200);
+            rendered += 1;
+        }
+    }
+    starting.await.unwrap();
+    assert!(rendered > 0);
+}

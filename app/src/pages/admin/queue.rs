@@ -1,3 +1,4 @@
+use contract::RequestStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -8,8 +9,6 @@ use crate::components::{short_time, urlencode, ErrorNotice, StatusBadge};
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::text::status_label;
 use crate::viewer::RequireViewer;
-
-const STATUSES: [&str; 6] = ["pending", "approved", "provisioning", "active", "failed", "rejected"];
 
 type Label = fn(Locale) -> &'static str;
 
@@ -40,7 +39,7 @@ fn Queue() -> impl IntoView {
     let page = Resource::new(
         move || (param("status"), param("asn"), param("zt_network_id"), param("min_age_minutes"), param("offset")),
         |(status, asn, network, age, offset)| {
-            admin_requests(status, asn, network, age.and_then(|a| a.parse().ok()), offset.and_then(|o| o.parse().ok()))
+            admin_requests(status, asn, network, age, offset.and_then(|o| o.parse().ok()))
         },
     );
     let networks = Resource::new(|| (), |_| list_networks());
@@ -53,8 +52,11 @@ fn Queue() -> impl IntoView {
                     <label for="filter-status">{tr!(admin.filter_status)}</label>
                     <select id="filter-status" name="status">
                         <option value="" selected=move || selected("status", "")>{tr!(admin.any_status)}</option>
-                        {STATUSES.iter().map(|v| view! {
-                            <option value=*v selected=move || selected("status", v)>{move || status_label(i18n.get_locale(), v)}</option>
+                        {RequestStatus::ALL.iter().map(|status| {
+                            let status = *status;
+                            view! {
+                                <option value=status.as_str() selected=move || selected("status", status.as_str())>{move || status_label(i18n.get_locale(), status)}</option>
+                            }
                         }).collect_view()}
                     </select>
                 </div>

@@ -1,12 +1,16 @@
+use contract::view::{AdminDetail, AuditActor, AuditLine, AuditNote};
+use contract::RequestStatus;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::requests::{admin_request, AdminDetail, ApproveRequest, RejectRequest, RetryRequest};
-use crate::components::{poll_until_settled, short_time, ErrorNotice, StatusBadge};
+use crate::api::requests::{admin_request, ApproveRequest, RejectRequest, RetryRequest};
+use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
 use crate::error::AppError;
+use crate::i18n::use_i18n;
 use crate::pages::request_detail::{RequestCard, Unavailable};
+use crate::text::{asn_source_label, audit_action_label, decision_label, failure_message, system_actor_label};
 use crate::viewer::RequireViewer;
 
 /// One request for an admin: the operator, their ASN, the audit trail, and the decisions.
@@ -28,119 +32,188 @@ fn action_error(result: Option<Result<(), AppError>>) -> Option<impl IntoView> {
 fn AdminRequest() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let detail = Resource::new(id, admin_request);
-    poll_until_settled(detail, |d| d.request.settled);
-    let approve = ServerAction::<ApproveRequest>::new();
-    let reject = ServerAction::<RejectRequest>::new();
-    let retry = ServerAction::<RetryRequest>::new();
-    Effect::new(move |_| {
-        approve.version().get();
-        reject.version().get();
-        retry.version().get();
-        detail.refetch();
-    });
+    let first = Resource::new(id, admin_request);
     view! {
         <section class="page">
             <p><a class="back-link" href="/admin/requests">{tr!(admin.back)}</a></p>
-            <Transition fallback=move || view! { <p class="muted" role="status">{tr!(request.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(request.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match detail.await {
+                    match first.await {
                         Err(error) => view! { <Unavailable error/> }.into_any(),
-                        Ok(d) => {
-                            let status = d.request.summary.status.clone();
-                            view! {
-                                <div class="card actions">
-                                    <h2>{tr!(admin.decision)}</h2>
-                                    {(status == "pending").then(|| view! {
-                                        <ActionForm action=approve>
-                                            <input type="hidden" name="id" value=id()/>
-                                            <button type="submit" class="button">{tr!(admin.approve)}</button>
-                                        </ActionForm>
-                                        <ActionForm action=reject>
-                                            <input type="hidden" name="id" value=id()/>
-                                            <div class="field">
-                                                <label for="reject-reason">{tr!(admin.reject_reason)}</label>
-                                                <textarea id="reject-reason" name="reject_reason" rows="2" required=true maxlength="2000"></textarea>
-                                            </div>
-                                            <button type="submit" class="button secondary">{tr!(admin.reject)}</button>
-                                        </ActionForm>
-                                    })}
-                                    {(status == "failed").then(|| view! {
-                                        <ActionForm action=retry>
-                                            <input type="hidden" name="id" value=id()/>
-                                            <button type="submit" class="button">{tr!(admin.retry)}</button>
-                                        </ActionForm>
-                                    })}
-                                    {(!matches!(status.as_str(), "pending" | "failed")).then(|| view! {
-                                        <p class="muted">{tr!(admin.nothing_to_decide)}</p>
-                                    })}
-                                    {move || action_error(approve.value().get())}
-                                    {move || action_error(reject.value().get())}
-                                    {move || action_error(retry.value().get())}
-                                </div>
-                                <AdminFacts detail=d/>
-                            }
-                            .into_any()
+                        Ok(detail) => {
+                            let id = id();
+                            let fetch_id = id.clone();
+                            let live = Live::new(detail, |d| d.request.settled, move || admin_request(fetch_id.clone()));
+                            view! { <Decision id live/> <AdminFacts live/> }.into_any()
                         }
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
 
+/// What an admin can decide now. It is rebuilt only when the status changes, so a reason
+/// being typed survives every refresh.
 #[component]
-fn AdminFacts(detail: AdminDetail) -> impl IntoView {
+fn Decision(id: String, live: Live<AdminDetail>) -> impl IntoView {
+    let approve = ServerAction::<ApproveRequest>::new();
+    let reject = ServerAction::<RejectRequest>::new();
+    let retry = ServerAction::<RetryRequest>::new();
+    Effect::new(move |first: Option<()>| {
+        approve.version().get();
+        reject.version().get();
+        retry.version().get();
+        if first.is_some() {
+            live.refresh();
+        }
+    });
+    let status = live.part(|d| d.request.summary.status);
+    // A refusal of a plain form post (no JavaScript) comes back as `?error=<code>`.
+    let query = use_query_map();
+    let returned_error = move || {
+        query.with(|q| q.get("error")).and_then(|code| contract::ErrorCode::parse(&code)).map(|code| view! { <ErrorNotice error=AppError::refused(code)/> })
+    };
+    let id = StoredValue::new(id);
+    view! {
+        <div class="card actions">
+            <h2>{tr!(admin.decision)}</h2>
+            {move || match status.get() {
+                RequestStatus::Pending => view! {
+                    <ActionForm action=approve>
+                        <input type="hidden" name="id" value=id.get_value()/>
+                        <button type="submit" class="button">{tr!(admin.approve)}</button>
+                    </ActionForm>
+                    <ActionForm action=reject>
+                        <input type="hidden" name="id" value=id.get_value()/>
+                        <div class="field">
+                            <label for="reject-reason">{tr!(admin.reject_reason)}</label>
+                            <textarea id="reject-reason" name="reject_reason" rows="2" required=true maxlength="2000"></textarea>
+                        </div>
+                        <button type="submit" class="button secondary">{tr!(admin.reject)}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+                RequestStatus::Failed => view! {
+                    <ActionForm action=retry>
+                        <input type="hidden" name="id" value=id.get_value()/>
+                        <button type="submit" class="button">{tr!(admin.retry)}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+                RequestStatus::Approved | RequestStatus::Provisioning | RequestStatus::Active | RequestStatus::Rejected => {
+                    view! { <p class="muted">{tr!(admin.nothing_to_decide)}</p> }.into_any()
+                }
+            }}
+            {returned_error}
+            {move || action_error(approve.value().get())}
+            {move || action_error(reject.value().get())}
+            {move || action_error(retry.value().get())}
+        </div>
+    }
+}
+
+#[component]
+fn AuditActorName(actor: AuditActor) -> impl IntoView {
+    let i18n = use_i18n();
+    match actor {
+        AuditActor::Person(name) => name.into_any(),
+        AuditActor::FormerUser(id) => view! { {tr!(audit_note.former_user)} " " <code class="mono">{id}</code> }.into_any(),
+        AuditActor::System(system) => (move || system_actor_label(i18n.get_locale(), system)).into_any(),
+    }
+}
+
+#[component]
+fn AuditRow(line: AuditLine) -> impl IntoView {
+    let i18n = use_i18n();
     let when = tr!(admin.when);
     let who = tr!(admin.who);
     let what = tr!(admin.what);
     let details = tr!(admin.details);
-    let operator = detail.operator;
+    let action = match line.action {
+        Some(action) => (move || audit_action_label(i18n.get_locale(), action)).into_any(),
+        None => view! { <code class="mono">{line.action_code.clone()}</code> }.into_any(),
+    };
+    let transition = line.transition.map(|(from, to)| view! { <StatusBadge status=from/> " → " <StatusBadge status=to/> " " });
+    let note = line.note.map(|note| match note {
+        AuditNote::Reason(reason) => view! { {tr!(audit_note.reason)} ": " {reason} }.into_any(),
+        AuditNote::Decision(source) => (move || decision_label(i18n.get_locale(), source)).into_any(),
+        AuditNote::Failure { code, detail } => {
+            view! { {move || failure_message(i18n.get_locale(), code)} " " <span class="detail">{detail}</span> }.into_any()
+        }
+        AuditNote::RouteServer { host, detail } => view! {
+            {tr!(audit_note.route_server)} " " <code class="mono">{host}</code>
+            {detail.map(|d| view! { " " <span class="detail">{d}</span> })}
+        }
+        .into_any(),
+    });
     view! {
-        <RequestCard detail=detail.request/>
-        <div class="card">
-            <h2>{tr!(admin.operator_title)}</h2>
-            <dl class="facts">
-                <dt>{tr!(admin.name)}</dt><dd>{operator.name}</dd>
-                <dt>{tr!(admin.username)}</dt><dd><code class="mono">{operator.username}</code></dd>
-                {operator.email.map(|e| view! { <dt>{tr!(admin.email)}</dt><dd><a href=format!("mailto:{e}")>{e.clone()}</a></dd> })}
-                {operator.peeringdb_user_id.map(|id| view! { <dt>{tr!(admin.peeringdb_user)}</dt><dd><code class="mono">{id}</code></dd> })}
-                <dt>{tr!(admin.this_asn)}</dt><dd>{match operator.asn_source {
-                    Some(source) => source.into_any(),
-                    None => tr!(admin.asn_unlinked).into_any(),
-                }}
-                    {operator.asn_net_name.map(|n| format!(" · {n}"))}</dd>
-                <dt>{tr!(admin.networks)}</dt><dd>{if operator.network_restrictions.is_empty() {
-                    tr!(admin.any).into_any()
-                } else {
-                    operator.network_restrictions.join(", ").into_any()
-                }}</dd>
-            </dl>
-        </div>
-        {(!detail.same_asn.is_empty()).then(|| view! {
-            <div class="card">
-                <h2>{tr!(admin.same_asn)}</h2>
-                <ul class="plain-list">
-                    {detail.same_asn.into_iter().map(|r| view! {
-                        <li><a href=format!("/admin/requests/{}", r.id)>{r.network_name}</a> " " <StatusBadge status=r.status/> " " <time class="caption" datetime=r.requested_at.clone()>{short_time(&r.requested_at)}</time></li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        })}
+        <tr>
+            <td data-label=when><time datetime=line.at.clone()>{short_time(&line.at)}</time></td>
+            <td data-label=who><AuditActorName actor=line.actor/></td>
+            <td data-label=what>{action}</td>
+            <td data-label=details class="audit-details">{transition}{note}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn AdminFacts(live: Live<AdminDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let when = tr!(admin.when);
+    let who = tr!(admin.who);
+    let what = tr!(admin.what);
+    let details = tr!(admin.details);
+    let operator = live.part(|d| d.operator.clone());
+    let same_asn = live.part(|d| d.same_asn.clone());
+    let audit = live.part(|d| d.audit.clone());
+    let request = live.part(|d| d.request.clone());
+    view! {
+        <RequestCard detail=request/>
+        {move || {
+            let operator = operator.get();
+            view! {
+                <div class="card">
+                    <h2>{tr!(admin.operator_title)}</h2>
+                    <dl class="facts">
+                        <dt>{tr!(admin.name)}</dt><dd>{operator.name}</dd>
+                        <dt>{tr!(admin.username)}</dt><dd><code class="mono">{operator.username}</code></dd>
+                        {operator.email.map(|e| view! { <dt>{tr!(admin.email)}</dt><dd><a href=format!("mailto:{e}")>{e.clone()}</a></dd> })}
+                        {operator.peeringdb_user_id.map(|id| view! { <dt>{tr!(admin.peeringdb_user)}</dt><dd><code class="mono">{id}</code></dd> })}
+                        <dt>{tr!(admin.this_asn)}</dt><dd>{match operator.asn_source {
+                            Some(source) => (move || asn_source_label(i18n.get_locale(), source)).into_any(),
+                            None => tr!(admin.asn_unlinked).into_any(),
+                        }}
+                            {operator.asn_net_name.map(|n| format!(" · {n}"))}</dd>
+                        <dt>{tr!(admin.networks)}</dt><dd>{if operator.network_restrictions.is_empty() {
+                            tr!(admin.any).into_any()
+                        } else {
+                            operator.network_restrictions.join(", ").into_any()
+                        }}</dd>
+                    </dl>
+                </div>
+            }
+        }}
+        {move || {
+            let same_asn = same_asn.get();
+            (!same_asn.is_empty()).then(|| view! {
+                <div class="card">
+                    <h2>{tr!(admin.same_asn)}</h2>
+                    <ul class="plain-list">
+                        {same_asn.into_iter().map(|r| view! {
+                            <li><a href=format!("/admin/requests/{}", r.id)>{r.network_name}</a> " " <StatusBadge status=r.status/> " " <time class="caption" datetime=r.requested_at.clone()>{short_time(&r.requested_at)}</time></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }}
         <div class="card">
             <h2>{tr!(admin.audit_title)}</h2>
             <div class="table-wrap" role="region" tabindex="0" aria-label=tr!(admin.audit_title)>
                 <table class="data-table">
                     <thead><tr><th scope="col">{when}</th><th scope="col">{who}</th><th scope="col">{what}</th><th scope="col">{details}</th></tr></thead>
                     <tbody>
-                        {detail.audit.into_iter().map(|a| view! {
-                            <tr>
-                                <td data-label=when><time datetime=a.at.clone()>{short_time(&a.at)}</time></td>
-                                <td data-label=who>{a.actor}</td>
-                                <td data-label=what><code class="mono">{a.action}</code></td>
-                                <td data-label=details class="audit-details">{a.details}</td>
-                            </tr>
-                        }).collect_view()}
+                        {move || audit.get().into_iter().map(|line| view! { <AuditRow line/> }).collect_view()}
                     </tbody>
                 </table>
             </div>

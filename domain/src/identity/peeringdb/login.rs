@@ -13,12 +13,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use secrecy::ExposeSecret;
+use contract::ErrorCode;
 use uuid::Uuid;
 
 use super::profile::{EligibleAsn, Profile};
 use super::state::{self, Consumed};
 use super::{ClientAuth, PeeringDb, SCOPES};
-use crate::audit::{self, Actor, AuditEntry, SystemActor};
+use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::user_asn::AsnSource;
 use crate::entities::app_user;
 use crate::identity::local::LoggedIn;
@@ -55,18 +56,18 @@ pub enum LoginError {
 
 impl LoginError {
     /// The public error code (SPEC §5) of this refusal.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Unavailable => "auth_provider_unavailable",
-            Self::TooManyPending => "rate_limited",
-            Self::MissingCodeOrState => "missing_code_or_state",
-            Self::Provider(_) => "oauth_error",
-            Self::InvalidState => "invalid_state",
-            Self::ExpiredState => "expired_state",
-            Self::InvalidNonce => "invalid_nonce",
-            Self::Upstream { .. } => "upstream_auth_failure",
-            Self::UnverifiedAccount => "unverified_account",
-            Self::Database(_) => "internal_error",
+            Self::Unavailable => ErrorCode::AuthProviderUnavailable,
+            Self::TooManyPending => ErrorCode::RateLimited,
+            Self::MissingCodeOrState => ErrorCode::MissingCodeOrState,
+            Self::Provider(_) => ErrorCode::OauthError,
+            Self::InvalidState => ErrorCode::InvalidState,
+            Self::ExpiredState => ErrorCode::ExpiredState,
+            Self::InvalidNonce => ErrorCode::InvalidNonce,
+            Self::Upstream { .. } => ErrorCode::UpstreamAuthFailure,
+            Self::UnverifiedAccount => ErrorCode::UnverifiedAccount,
+            Self::Database(_) => ErrorCode::InternalError,
         }
     }
 }
@@ -140,12 +141,12 @@ async fn refused(services: &Services, callback: &Callback, error: &LoginError) {
     if matches!(error, LoginError::Unavailable | LoginError::Database(_)) {
         return;
     }
-    let reason = error.code();
+    let reason = error.code().as_str();
     let detail = match error {
         LoginError::Upstream { detail_code, .. } => Some(*detail_code),
         _ => None,
     };
-    let mut entry = AuditEntry::new(Actor::System(SystemActor::Web), "auth.login_failed", "login", "peeringdb")
+    let mut entry = AuditEntry::new(Actor::System(SystemActor::Web), AuditAction::AuthLoginFailed, "login", "peeringdb")
         .with("method", "peeringdb")
         .with("reason", reason)
         .with("client_addr", callback.client_addr.as_str());
@@ -162,7 +163,7 @@ async fn refused(services: &Services, callback: &Callback, error: &LoginError) {
 #[tracing::instrument(skip_all)]
 pub async fn complete(services: &Services, callback: Callback) -> Result<LoggedIn, LoginError> {
     let result = complete_inner(services, &callback).await;
-    crate::metrics::auth_attempt("peeringdb", result.as_ref().map_or_else(LoginError::code, |_| "success"));
+    crate::metrics::auth_attempt("peeringdb", result.as_ref().map_or_else(|e| e.code().as_str(), |_| "success"));
     if let Err(error) = &result {
         refused(services, &callback, error).await;
     }
@@ -341,7 +342,7 @@ async fn store_login(
         sessions::create(&txn, &services.identity.session_key, &services.settings.auth, user.id, AuthMethod::Peeringdb).await?;
     audit::record(
         &txn,
-        AuditEntry::new(Actor::User(user.id), "auth.login_succeeded", "app_user", user.id)
+        AuditEntry::new(Actor::User(user.id), AuditAction::AuthLoginSucceeded, "app_user", user.id)
             .with("method", "peeringdb")
             .with("peeringdb_user_id", profile.id)
             .with("eligible_asns", eligible.iter().map(|e| e.asn.as_i64()).collect::<Vec<_>>())

@@ -26,7 +26,7 @@ pub async fn approve(
     ApiJson(_): ApiJson<NoFields>,
 ) -> ApiResult<Data<RequestBody>> {
     let record = requests::approve(&state.services, admin.session.user.id, request_id(&id)?).await?;
-    Ok(Data::new(RequestBody { request: RequestView::for_admin(&record) }))
+    Ok(Data::new(RequestBody { request: RequestView::for_admin(&record)? }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -49,7 +49,7 @@ pub async fn reject(
 ) -> ApiResult<Data<RequestBody>> {
     let id = request_id(&id)?;
     let record = requests::reject(&state.services, admin.session.user.id, id, body.reject_reason.as_deref()).await?;
-    Ok(Data::new(RequestBody { request: RequestView::for_admin(&record) }))
+    Ok(Data::new(RequestBody { request: RequestView::for_admin(&record)? }))
 }
 
 /// `failed → approved`: provision again. Only a failed request can be retried, and only
@@ -64,5 +64,5 @@ pub async fn retry(
     ApiJson(_): ApiJson<NoFields>,
 ) -> ApiResult<Data<RequestBody>> {
     let record = requests::retry(&state.services, admin.session.user.id, request_id(&id)?).await?;
-    Ok(Data::new(RequestBody { request: RequestView::for_admin(&record) }))
+    Ok(Data::new(RequestBody { request: RequestView::for_admin(&record)? }))
 }

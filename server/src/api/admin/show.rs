@@ -27,7 +27,7 @@ pub async fn show(State(state): State<AppState>, _admin: Admin, Path(id): Path<S
     let id = request_id(&id)?;
     let (record, events) = requests::admin_detail(&state.services.db, id).await?.ok_or(RequestError::NotFound)?;
     Ok(Data::new(AdminDetailBody {
-        request: RequestView::for_admin(&record),
+        request: RequestView::for_admin(&record)?,
         audit_events: events.iter().map(AuditEventView::from).collect(),
     }))
 }

@@ -27,11 +27,11 @@ impl From<LoginError> for ApiError {
         let code = error.code();
         match error {
             LoginError::LocalAuthDisabled => {
-                ApiError::new(StatusCode::FORBIDDEN, code, "Local accounts are turned off; log in with PeeringDB.")
+                ApiError::new(code, "Local accounts are turned off; log in with PeeringDB.")
             }
-            LoginError::InvalidCredentials => ApiError::new(StatusCode::UNAUTHORIZED, code, "Wrong username or password."),
+            LoginError::InvalidCredentials => ApiError::new(code, "Wrong username or password."),
             LoginError::CredentialDisabled => {
-                ApiError::new(StatusCode::FORBIDDEN, code, "This account is disabled. Contact the exchange.")
+                ApiError::new(code, "This account is disabled. Contact the exchange.")
             }
             LoginError::RateLimited(retry) => ApiError::rate_limited(retry.0),
             LoginError::Busy => ApiError::rate_limited(1).with_message("Too many logins at once. Try again in a moment."),

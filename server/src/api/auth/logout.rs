@@ -3,7 +3,8 @@
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use domain::identity::{self, cookie};
+use app::server::web::Cookies;
+use domain::identity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -22,6 +23,6 @@ pub struct LoggedOutBody {
     responses((status = 200, body = Data<LoggedOutBody>), (status = 401, body = ErrorEnvelope)))]
 pub async fn logout(State(state): State<AppState>, auth: Authenticated, ApiJson(_): ApiJson<NoFields>) -> ApiResult<Response> {
     identity::logout(&state.services, &auth.session, &auth.token).await?;
-    let clear = cookie::clear(state.services.identity.secure_cookies);
+    let clear = Cookies::new(&state.services.identity).clear_session();
     Ok((AppendHeaders([(SET_COOKIE, clear)]), Data::new(LoggedOutBody { logged_out: true })).into_response())
 }

@@ -6,7 +6,7 @@ pub mod peeringdb;
 
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use domain::identity::cookie;
+use app::server::web::Cookies;
 use domain::identity::local::LoggedIn;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -34,7 +34,7 @@ pub struct LoggedInBody {
 pub fn logged_in_response(state: &AppState, login: &LoggedIn) -> Response {
     let identity = &state.services.identity;
     let lifetime = i64::from(state.services.settings.auth.session_lifetime_seconds);
-    let set_cookie = cookie::set(login.token.expose(), identity.secure_cookies, lifetime);
+    let set_cookie = Cookies::new(identity).set_session(login.token.expose(), lifetime);
     let body = LoggedInBody {
         auth: AuthInfo {
             mode: login.method.as_str().to_owned(),

@@ -17,10 +17,10 @@ use crate::http::AppState;
 impl From<LoginError> for ApiError {
     fn from(error: LoginError) -> Self {
         let code = error.code();
-        let bad = |message: &str| ApiError::new(StatusCode::BAD_REQUEST, code, message);
+        let bad = |message: &str| ApiError::new(code, message);
         match error {
             LoginError::Unavailable => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, "PeeringDB login is not available on this exchange.")
+                ApiError::new(code, "PeeringDB login is not available on this exchange.")
             }
             LoginError::TooManyPending => ApiError::rate_limited(60).with_message("Too many PeeringDB logins are in progress. Try again in a minute."),
             LoginError::MissingCodeOrState => bad("The callback needs both code and state."),
@@ -33,7 +33,7 @@ impl From<LoginError> for ApiError {
                 bad("PeeringDB login could not be verified.").detail("detail_code", detail_code)
             }
             LoginError::UnverifiedAccount => {
-                ApiError::new(StatusCode::FORBIDDEN, code, "Your PeeringDB account (or its e-mail address) is not verified yet.")
+                ApiError::new(code, "Your PeeringDB account (or its e-mail address) is not verified yet.")
             }
             LoginError::Database(e) => ApiError::internal(e),
         }

@@ -44,5 +44,5 @@ pub async fn create(
     let record = requests::find_for_user(&state.services.db, auth.session.user.id, created.id)
         .await?
         .ok_or(requests::RequestError::NotFound)?;
-    Ok(DataWithStatus(StatusCode::CREATED, RequestBody { request: RequestView::for_member(&record) }))
+    Ok(DataWithStatus(StatusCode::CREATED, RequestBody { request: RequestView::for_member(&record)? }))
 }

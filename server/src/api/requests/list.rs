@@ -15,5 +15,5 @@ use crate::http::AppState;
     responses((status = 200, body = Data<RequestsBody>), (status = 401, body = ErrorEnvelope)))]
 pub async fn list(State(state): State<AppState>, auth: Authenticated) -> ApiResult<Data<RequestsBody>> {
     let records = requests::list_for_user(&state.services.db, auth.session.user.id).await?;
-    Ok(Data::new(RequestsBody { requests: records.iter().map(RequestView::for_member).collect() }))
+    Ok(Data::new(RequestsBody { requests: records.iter().map(RequestView::for_member).collect::<Result<_, _>>()? }))
 }

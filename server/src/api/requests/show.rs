@@ -18,5 +18,5 @@ pub async fn show(State(state): State<AppState>, auth: Authenticated, Path(id): 
     let record = requests::find_for_user(&state.services.db, auth.session.user.id, id)
         .await?
         .ok_or(RequestError::NotFound)?;
-    Ok(Data::new(RequestBody { request: RequestView::for_member(&record) }))
+    Ok(Data::new(RequestBody { request: RequestView::for_member(&record)? }))
 }

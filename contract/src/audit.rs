@@ -1,0 +1,64 @@
+//! What the audit trail records: each action's one spelling, and the parts of the portal
+//! that act on their own.
+
+use crate::spelled;
+
+spelled! {
+    /// One kind of audit event.
+    pub enum AuditAction {
+        JoinRequestCreated => "join_request.created",
+        JoinRequestApproved => "join_request.approved",
+        JoinRequestRejected => "join_request.rejected",
+        JoinRequestRetried => "join_request.retried",
+        JoinRequestProvisioningStarted => "join_request.provisioning_started",
+        JoinRequestActivated => "join_request.activated",
+        JoinRequestFailed => "join_request.failed",
+        JoinRequestLeaseRecovered => "join_request.lease_recovered",
+        /// Written by the upgrade that made a node belong to one member.
+        JoinRequestNodeConflictSettled => "join_request.node_conflict_settled",
+        RouteServerApplied => "route_server.applied",
+        RouteServerFailed => "route_server.failed",
+        RouteServersSkipped => "route_servers.skipped",
+        AuthLoginSucceeded => "auth.login_succeeded",
+        AuthLoginFailed => "auth.login_failed",
+        AuthLoginThrottled => "auth.login_throttled",
+        AuthLogout => "auth.logout",
+        UserCreated => "user.created",
+        UserUpdated => "user.updated",
+        UserDisabled => "user.disabled",
+        UserEnabled => "user.enabled",
+        NetworkAdded => "network.added",
+        NetworkUpdated => "network.updated",
+        NetworkDeactivated => "network.deactivated",
+        ControllerPreflight => "controller.preflight",
+        ControllerReconciled => "controller.reconciled",
+        ControllerTokenReloaded => "controller.token_reloaded",
+        ControllerBackupCreated => "controller.backup_created",
+        ControllerRestored => "controller.restored",
+    }
+}
+
+spelled! {
+    /// The parts of the portal that act on their own (audit events without a person).
+    pub enum SystemActor {
+        /// The provisioning worker.
+        Worker => "worker",
+        /// Automatic approval by policy.
+        PolicyAuto => "policy_auto",
+        /// The web tier acting for a visitor who is not logged in (failed logins).
+        Web => "web",
+        Startup => "startup",
+        /// The operator CLI.
+        Cli => "cli",
+        /// An upgrade of the database.
+        Migration => "migration",
+    }
+}
+
+spelled! {
+    /// Who decided to approve a request.
+    pub enum DecisionSource {
+        ManualAdmin => "manual_admin",
+        PolicyAuto => "policy_auto",
+    }
+}

@@ -1,0 +1,183 @@
+//! What the pages read from their server functions. The server builds these from the
+//! domain's read models; the browser renders them. Words are never in here: values are
+//! typed (statuses, codes, actions), and the interface chooses the copy.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AsnSource, AuditAction, AuthMethod, BlockedReason, DecisionSource, FailureCode, RequestStatus, SystemActor};
+
+/// The logged-in person, as the interface needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub auth_method: AuthMethod,
+}
+
+/// Which ways of logging in this exchange offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginOptions {
+    pub local: bool,
+    pub peeringdb: bool,
+}
+
+/// One exchange network as operators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkSummary {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub ipv6_prefix: Option<String>,
+}
+
+/// The networks open for requests, and when the list was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkOverview {
+    pub networks: Vec<NetworkSummary>,
+    /// RFC 3339 UTC.
+    pub checked_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsnOption {
+    pub asn: i64,
+    pub net_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkOption {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// What the onboarding form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Onboarding {
+    pub asns: Vec<AsnOption>,
+    pub networks: Vec<NetworkOption>,
+    pub restricted: bool,
+    pub blocked_reason: Option<BlockedReason>,
+}
+
+/// A request in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub id: String,
+    pub asn: i64,
+    pub zt_network_id: String,
+    pub network_name: String,
+    pub status: RequestStatus,
+    pub node_id: Option<String>,
+    pub assigned_ipv6: Option<String>,
+    pub requested_at: String,
+    pub updated_at: String,
+    /// Admin lists: who asked.
+    pub operator: Option<String>,
+}
+
+/// One step of a request's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub status: RequestStatus,
+    pub at: String,
+    /// A rejection's reason; for admins also a failure's full text.
+    pub note: Option<String>,
+    /// Why an attempt failed, shown to members in their language.
+    pub failure_code: Option<FailureCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub member_id: String,
+    pub is_authorized: bool,
+    pub assigned_ips: Vec<String>,
+}
+
+/// A request with everything its detail page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub summary: RequestSummary,
+    pub notes: Option<String>,
+    pub reject_reason: Option<String>,
+    /// The full text of the last failure: admins only.
+    pub last_error: Option<String>,
+    /// The kind of the last failure, which members are told about in their language.
+    pub last_error_code: Option<FailureCode>,
+    pub last_error_at: Option<String>,
+    pub retry_count: i32,
+    pub membership: Option<Membership>,
+    pub timeline: Vec<TimelineEntry>,
+    /// Nothing will change without a person acting: stop polling.
+    pub settled: bool,
+}
+
+/// One page of the admin queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPage {
+    pub total: u64,
+    pub rows: Vec<RequestSummary>,
+    pub offset: u64,
+    pub limit: u64,
+    pub next_offset: Option<u64>,
+}
+
+/// Who asked, for the admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    pub name: String,
+    pub username: String,
+    pub email: Option<String>,
+    pub peeringdb_user_id: Option<i64>,
+    /// Where their right to the request's ASN comes from; `None` when they lost it.
+    pub asn_source: Option<AsnSource>,
+    pub asn_net_name: Option<String>,
+    pub network_restrictions: Vec<String>,
+}
+
+/// Who caused an audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditActor {
+    /// A person, by their display name.
+    Person(String),
+    /// A person whose account no longer exists, by id.
+    FormerUser(String),
+    System(SystemActor),
+}
+
+/// What an audit event adds to its action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditNote {
+    /// An admin's reason for a rejection.
+    Reason(String),
+    /// How an approval was decided.
+    Decision(DecisionSource),
+    /// A failed attempt: its kind and full text.
+    Failure { code: FailureCode, detail: String },
+    /// A route server the event is about, and what it said when it failed.
+    RouteServer { host: String, detail: Option<String> },
+}
+
+/// One line of a request's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    /// `None` for an action this version does not know (written by a newer one); then
+    /// `action_code` is shown as it is.
+    pub action: Option<AuditAction>,
+    pub action_code: String,
+    pub actor: AuditActor,
+    pub transition: Option<(RequestStatus, RequestStatus)>,
+    pub note: Option<AuditNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminDetail {
+    pub request: RequestDetail,
+    pub operator: Operator,
+    /// Other requests of the same ASN.
+    pub same_asn: Vec<RequestSummary>,
+    pub audit: Vec<AuditLine>,
+}
