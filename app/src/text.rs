@@ -16,6 +16,20 @@ pub fn tr(text: fn(Locale) -> &'static str) -> impl Fn() -> &'static str + Copy 
     move || text(i18n.get_locale())
 }
 
+/// A page title in the reader's language, fixed when the page renders. Titles are read
+/// by the document head after the page has rendered, so they must not read signals then
+/// (the language changes through a full page load anyway).
+pub fn title(text: fn(Locale) -> &'static str) -> &'static str {
+    text(use_i18n().get_locale_untracked())
+}
+
+/// `title!(login.title)`: a page title (see [`title`]).
+macro_rules! title {
+    ($($key:ident).+) => {
+        $crate::text::title(|locale| $crate::i18n::td_string!(locale, $($key).+))
+    };
+}
+
 /// `tr!(login.title)`: the reactive text of a catalog key (see [`tr`]).
 macro_rules! tr {
     ($($key:ident).+) => {

@@ -48,7 +48,7 @@ fn database_url(admin_url: &str, name: &str) -> String {
 /// A name for the migrations this build knows: a template migrated by another build (or
 /// an older checkout) is never used.
 fn schema_fingerprint() -> String {
-    use migration::{MigrationName, MigratorTrait};
+    use migration::MigratorTrait;
     let names: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in names.join(",").bytes() {
@@ -105,10 +105,14 @@ async fn sqlite_template() -> PathBuf {
     TEMPLATE
         .get_or_init(|| async {
             let dir = tempfile::tempdir().expect("temporary directory");
+            let work = dir.path().join("migrating.db");
             let path = dir.path().join("template.db");
-            let db = connect(&format!("sqlite://{}?mode=rwc", path.display()), &pool()).await.expect("open the template");
+            let db = connect(&format!("sqlite://{}?mode=rwc", work.display()), &pool()).await.expect("open the template");
             migrate(&db).await.expect("migrations apply to a fresh database");
-            // Closing checkpoints the write-ahead log into the file that is copied.
+            // One self-contained file (no write-ahead log beside it) that copies as it is.
+            db.execute(Statement::from_string(DbBackend::Sqlite, format!("VACUUM INTO '{}'", path.display())))
+                .await
+                .expect("write the template");
             db.close().await.expect("close the template");
             (dir, path)
         })

@@ -195,7 +195,7 @@ db_test!(async fn ipv6_sequences_must_be_positive_and_unique(t) {
 db_test!(async fn the_audit_trail_is_append_only(t) {
     let event = domain::audit::record(
         &t.db,
-        domain::audit::AuditEntry::new(domain::audit::Actor::System(domain::audit::SystemActor::Cli), "test.event", "test", "1"),
+        domain::audit::AuditEntry::new(domain::audit::Actor::System(domain::audit::SystemActor::Cli), domain::audit::AuditAction::UserCreated, "test", "1"),
     )
     .await
     .unwrap();
@@ -204,7 +204,7 @@ db_test!(async fn the_audit_trail_is_append_only(t) {
     assert!(changed.update(&t.db).await.is_err(), "UPDATE must be refused");
     assert!(audit_event::Entity::delete_by_id(event.id).exec(&t.db).await.is_err(), "DELETE must be refused");
     assert_eq!(audit_event::Entity::find().count(&t.db).await.unwrap(), 1);
-    assert_eq!(audit_event::Entity::find_by_id(event.id).one(&t.db).await.unwrap().unwrap().action, "test.event");
+    assert_eq!(audit_event::Entity::find_by_id(event.id).one(&t.db).await.unwrap().unwrap().action, "user.created");
 });
 
 /// Replicas that start together on one PostgreSQL each run the migrations at startup;

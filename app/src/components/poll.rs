@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// Polls stop after this many refreshes (about 15 minutes).
+#[cfg(feature = "hydrate")]
 const MAX_POLLS: u32 = 110;
 
 type Fetch<T> = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<T, AppError>>>> + Send + Sync>;

@@ -15,7 +15,7 @@ pub fn AuthCallbackPage() -> impl IntoView {
         |(code, state, error)| complete_peeringdb_login(code, state, error),
     );
     view! {
-        <Title text=tr!(callback.title)/>
+        <Title text=title!(callback.title)/>
         <section class="page">
             <Suspense fallback=move || view! { <p class="muted" role="status">{tr!(callback.completing)}</p> }>
                 {move || Suspend::new(async move {

@@ -9,7 +9,7 @@ use crate::viewer::RequireViewer;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
-        <Title text=tr!(dashboard.title)/>
+        <Title text=title!(dashboard.title)/>
         <RequireViewer>
             <Dashboard/>
         </RequireViewer>

@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
     let redirected_error = move || query.with(|q| q.get("error")).and_then(|code| ErrorCode::parse(&code)).map(AppError::refused);
 
     view! {
-        <Title text=tr!(login.title)/>
+        <Title text=title!(login.title)/>
         <Suspense>
             {move || Suspend::new(async move {
                 matches!(state.viewer.await, Ok(Some(_))).then(|| view! { <Redirect path="/onboarding"/> })

@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=tr!(not_found.title)/>
+        <Title text=title!(not_found.title)/>
         <section class="page">
             <h1>{tr!(not_found.title)}</h1>
             <p>{tr!(not_found.text)}</p>

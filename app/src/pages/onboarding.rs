@@ -14,7 +14,7 @@ use crate::viewer::RequireViewer;
 #[component]
 pub fn OnboardingPage() -> impl IntoView {
     view! {
-        <Title text=tr!(onboarding.title)/>
+        <Title text=title!(onboarding.title)/>
         <RequireViewer>
             <OnboardingForm/>
         </RequireViewer>

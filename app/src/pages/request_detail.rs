@@ -14,7 +14,7 @@ use crate::viewer::RequireViewer;
 #[component]
 pub fn RequestDetailPage() -> impl IntoView {
     view! {
-        <Title text=tr!(request.title)/>
+        <Title text=title!(request.title)/>
         <RequireViewer>
             <OperatorRequest/>
         </RequireViewer>

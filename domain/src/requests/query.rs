@@ -240,7 +240,8 @@ pub async fn count_by_status<C: ConnectionTrait>(conn: &C) -> Result<Vec<(Reques
         .await?;
     let counts: HashMap<String, i64> = rows.into_iter().collect();
     Ok(RequestStatus::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|status| (status, counts.get(status.as_str()).copied().unwrap_or(0).max(0) as u64))
         .collect())
 }

@@ -13,7 +13,6 @@ pub mod session;
 pub mod views;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 

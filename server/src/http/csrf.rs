@@ -4,7 +4,7 @@
 //! header (scripts, curl) pass: they carry no ambient browser credentials.
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 

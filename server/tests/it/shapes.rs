@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{app_test, TestApp};
-use crate::requests::{admin, created_id, operator, NET};
+use crate::requests::{admin, created_id, NET};
 
 /// Keys whose values change from run to run.
 const VOLATILE: [&str; 13] = [

@@ -24,7 +24,7 @@ const AGES: [(&str, Label); 4] = [
 #[component]
 pub fn AdminQueuePage() -> impl IntoView {
     view! {
-        <Title text=tr!(admin.queue_title)/>
+        <Title text=title!(admin.queue_title)/>
         <RequireViewer admin=true>
             <Queue/>
         </RequireViewer>

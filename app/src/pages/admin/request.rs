@@ -17,7 +17,7 @@ use crate::viewer::RequireViewer;
 #[component]
 pub fn AdminRequestPage() -> impl IntoView {
     view! {
-        <Title text=tr!(admin.detail_title)/>
+        <Title text=title!(admin.detail_title)/>
         <RequireViewer admin=true>
             <AdminRequest/>
         </RequireViewer>

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::identity::local::{self, LoginAttempt, LoginError};
 use secrecy::SecretString;
