@@ -87,7 +87,10 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> Bytes {
         #[cfg(feature = "ssr")]
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = http::StatusCode::from_u16(self.code().status()) {
+            // A refused plain form post is sent back to its page (`server::refuse_form`):
+            // that redirect's status stays.
+            let redirecting = response.0.read().is_ok_and(|parts| parts.status.is_some_and(|s| s.is_redirection()));
+            if let (false, Ok(status)) = (redirecting, http::StatusCode::from_u16(self.code().status())) {
                 response.set_status(status);
             }
         }

@@ -96,17 +96,18 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell>
                 <Routes fallback=NotFound>
-                    // Keep in step with `page_access` below.
-                    <Route path=path!("/") view=RootPage/>
-                    // Pages whose job is a form are rendered in full before they are sent,
-                    // so they work before hydration and without JavaScript.
+                    // Keep in step with `page_access` below. Every page is rendered in full
+                    // before it is sent (its data is a few quick queries), so it reads and
+                    // its forms work before hydration and without JavaScript; streaming
+                    // out of order would hide the body until a script moved it into place.
+                    // Completing a PeeringDB login also sets a cookie and redirects.
+                    <Route path=path!("/") view=RootPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    // Completing the login sets a cookie and redirects: render it in full first.
                     <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
                     <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/requests/:id") view=RequestDetailPage/>
-                    <Route path=path!("/admin/requests") view=AdminQueuePage/>
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id") view=RequestDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/requests") view=AdminQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id") view=AdminRequestPage ssr=SsrMode::Async/>
                 </Routes>
             </Shell>

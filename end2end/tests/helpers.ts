@@ -32,7 +32,7 @@ export async function logIn(page: Page, who: { username: string; password: strin
 
 /** An operator files a request for `node` in a browser of their own; returns its id. */
 export async function fileRequest(browser: Browser, node: string): Promise<string> {
-  const op = await (await browser.newContext()).newPage();
+  const op = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
   await logIn(op, OPERATOR);
   await op.getByLabel("ZeroTier node ID").fill(node);
   await op.getByRole("button", { name: "Send request" }).click();
