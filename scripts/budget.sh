@@ -12,7 +12,7 @@ cd "$REPO"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 
 say "building the release bundle"
-cargo leptos build --release --precompress --frontend-only
+cargo leptos build --release --precompress --frontend-only --split
 # The server only renders HTML and serves the files; any build of it will do.
 [ -x "$TARGET/debug/zt-ix" ] || cargo build -p server
 

@@ -16,7 +16,7 @@ TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
 started=$(date +%s)
 
 say "building the site (server + wasm, debug)"
-cargo leptos build
+cargo leptos build --split
 
 say "Rust tests (SQLite and PostgreSQL at ${ZTIX_TEST_POSTGRES_URL})"
 cargo test --workspace --exclude frontend --no-fail-fast

@@ -12,6 +12,7 @@ pub mod branding;
 mod components;
 pub mod error;
 mod layout;
+mod page_data;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -22,17 +23,14 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::branding::BRAND;
 use crate::i18n::Locale;
 use leptos_i18n::context::I18nContextOptions;
 use leptos_i18n::Locale as _;
 use crate::layout::Shell;
-use crate::pages::admin::{AdminQueuePage, AdminRequestPage};
-use crate::pages::{
-    AuthCallbackPage, DashboardPage, LoginPage, NotFound, OnboardingPage, RequestDetailPage, RootPage,
-};
+use crate::pages::{AdminQueue, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, NotFound, Onboarding, RequestDetail, RootPage};
 use crate::viewer::ViewerState;
 
 /// The cookie that remembers the language a person picked in the header.
@@ -104,11 +102,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=RootPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
-                    <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/requests/:id") view=RequestDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/requests") view=AdminQueuePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/requests/:id") view=AdminRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboarding") view={Lazy::<Onboarding>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view={Lazy::<Dashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id") view={Lazy::<RequestDetail>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/requests") view={Lazy::<AdminQueue>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/requests/:id") view={Lazy::<AdminRequest>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Shell>
         </Router>

@@ -6,18 +6,19 @@ use leptos_router::components::Redirect;
 use crate::api::session::{get_viewer, Viewer};
 use crate::components::ErrorNotice;
 use crate::error::AppError;
+use crate::page_data::{self, PageResource};
 
 /// The viewer resource; `refresh` reloads it after a login or logout.
 #[derive(Clone, Copy)]
 pub struct ViewerState {
-    pub viewer: Resource<Result<Option<Viewer>, AppError>>,
+    pub viewer: PageResource<Result<Option<Viewer>, AppError>>,
     version: RwSignal<u32>,
 }
 
 impl ViewerState {
     pub fn provide() -> Self {
         let version = RwSignal::new(0);
-        let viewer = Resource::new_blocking(move || version.get(), |_| get_viewer());
+        let viewer = page_data::load_blocking(move || version.get(), |_| get_viewer());
         let state = Self { viewer, version };
         provide_context(state);
         state

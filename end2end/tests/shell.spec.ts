@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openHydrated } from "./helpers";
+import { ADMIN, logIn, openHydrated } from "./helpers";
 
 test("the server-rendered shell has the brand, navigation and language switcher", async ({ request }) => {
   const response = await request.get("/login");
@@ -29,4 +29,23 @@ test("an unknown page is a 404 inside the shell", async ({ page }) => {
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});
+
+test("the pages opened after logging in bring their own code: none of it on the login page", async ({ page }) => {
+  const fetched: string[] = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  const split = (paths: string[]) => paths.filter((p) => /^\/pkg\/(split_|chunk_)/.test(p));
+  const errors = await openHydrated(page, "/login");
+  expect(split(fetched)).toEqual([]);
+
+  await logIn(page, ADMIN);
+  fetched.length = 0;
+  // A first load of a split page: the server names its code in the head, and the page
+  // hydrates with it (a CSP refusal or a missing chunk would show as an error).
+  const response = await page.goto("/admin/requests");
+  const html = (await response?.text()) ?? "";
+  expect(html).toMatch(/<link [^>]*href="\/pkg\/split___admin_queue_view_\d+\.wasm" rel="preload"/);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  expect(split(fetched).some((p) => p.startsWith("/pkg/split___admin_queue_view_"))).toBe(true);
+  expect(errors).toEqual([]);
 });

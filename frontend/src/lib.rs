@@ -6,5 +6,6 @@ pub fn hydrate() {
     // leave the formatting machinery out.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: the pages split out of the bundle are fetched before they hydrate.
+    leptos::mount::hydrate_lazy(app::App);
 }

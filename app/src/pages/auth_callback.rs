@@ -4,13 +4,14 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::session::complete_peeringdb_login;
 use crate::components::ErrorNotice;
+use crate::page_data;
 
 /// Where PeeringDB sends the browser back. Completing the login redirects to
 /// `/onboarding` (on the server, before any HTML); a failure is explained here.
 #[component]
 pub fn AuthCallbackPage() -> impl IntoView {
     let query = use_query_map();
-    let outcome = Resource::new_blocking(
+    let outcome = page_data::load_blocking(
         move || query.with(|q| (q.get("code"), q.get("state"), q.get("error"))),
         |(code, state, error)| complete_peeringdb_login(code, state, error),
     );

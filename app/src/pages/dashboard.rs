@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::api::requests::{my_requests, RequestSummary};
 use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
 use crate::viewer::RequireViewer;
+use crate::page_data;
 
 /// The operator's requests with their status and address.
 #[component]
@@ -22,7 +23,7 @@ fn all_settled(rows: &Vec<RequestSummary>) -> bool {
 
 #[component]
 fn Dashboard() -> impl IntoView {
-    let requests = Resource::new(|| (), |_| my_requests());
+    let requests = page_data::load(|| (), |_| my_requests());
     view! {
         <section class="page">
             <div class="page-header">

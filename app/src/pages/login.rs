@@ -11,12 +11,13 @@ use crate::components::ErrorNotice;
 use crate::error::AppError;
 use crate::i18n::{t_string, use_i18n};
 use crate::viewer::use_viewer;
+use crate::page_data;
 
 /// Log in with PeeringDB (when configured) or with a local account.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let state = use_viewer();
-    let options = Resource::new_blocking(|| (), |_| get_login_options());
+    let options = page_data::load_blocking(|| (), |_| get_login_options());
     let query = use_query_map();
     // The browser login flow comes back here with `?error=<code>` when it fails early.
     let redirected_error = move || query.with(|q| q.get("error")).and_then(|code| ErrorCode::parse(&code)).map(AppError::refused);
@@ -93,7 +94,7 @@ fn LocalLoginForm() -> impl IntoView {
 /// The networks of this exchange, so visitors know what they can join.
 #[component]
 fn ExchangeNetworks() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| list_networks());
+    let overview = page_data::load(|| (), |_| list_networks());
     view! {
         <aside class="card networks-card">
             <h2>{tr!(login.networks_title)}</h2>

@@ -9,6 +9,7 @@ use crate::branding::BRAND;
 use crate::components::ErrorNotice;
 use crate::i18n::{t_string, use_i18n};
 use crate::viewer::RequireViewer;
+use crate::page_data;
 
 /// Ask to join an exchange network: ASN, network, node id, notes.
 #[component]
@@ -25,7 +26,7 @@ pub fn OnboardingPage() -> impl IntoView {
 fn OnboardingForm() -> impl IntoView {
     let i18n = use_i18n();
     let viewer = expect_context::<Viewer>();
-    let context = Resource::new(|| (), |_| get_onboarding());
+    let context = page_data::load(|| (), |_| get_onboarding());
     let name = viewer.display_name;
     view! {
         <section class="page">

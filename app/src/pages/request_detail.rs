@@ -9,6 +9,7 @@ use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
 use crate::i18n::{t_string, use_i18n};
 use crate::text::failure_message;
 use crate::viewer::RequireViewer;
+use crate::page_data;
 
 /// One of the operator's requests, refreshed in place until its status settles.
 #[component]
@@ -25,7 +26,7 @@ pub fn RequestDetailPage() -> impl IntoView {
 fn OperatorRequest() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let first = Resource::new(id, my_request);
+    let first = page_data::load(id, my_request);
     view! {
         <section class="page">
             <p><a class="back-link" href="/dashboard">{tr!(request.back)}</a></p>

@@ -9,6 +9,7 @@ use crate::components::{short_time, urlencode, ErrorNotice, StatusBadge};
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
 use crate::text::status_label;
 use crate::viewer::RequireViewer;
+use crate::page_data;
 
 type Label = fn(Locale) -> &'static str;
 
@@ -36,13 +37,13 @@ fn Queue() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
-    let page = Resource::new(
+    let page = page_data::load(
         move || (param("status"), param("asn"), param("zt_network_id"), param("min_age_minutes"), param("offset")),
         |(status, asn, network, age, offset)| {
             admin_requests(status, asn, network, age, offset.and_then(|o| o.parse().ok()))
         },
     );
-    let networks = Resource::new(|| (), |_| list_networks());
+    let networks = page_data::load(|| (), |_| list_networks());
     let selected = move |name: &'static str, value: &str| param(name).as_deref().unwrap_or("") == value;
     view! {
         <section class="page">

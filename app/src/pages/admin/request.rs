@@ -12,6 +12,7 @@ use crate::i18n::use_i18n;
 use crate::pages::request_detail::{RequestCard, Unavailable};
 use crate::text::{asn_source_label, audit_action_label, decision_label, failure_message, system_actor_label};
 use crate::viewer::RequireViewer;
+use crate::page_data;
 
 /// One request for an admin: the operator, their ASN, the audit trail, and the decisions.
 #[component]
@@ -32,7 +33,7 @@ fn action_error(result: Option<Result<(), AppError>>) -> Option<impl IntoView> {
 fn AdminRequest() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let first = Resource::new(id, admin_request);
+    let first = page_data::load(id, admin_request);
     view! {
         <section class="page">
             <p><a class="back-link" href="/admin/requests">{tr!(admin.back)}</a></p>
