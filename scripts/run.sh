@@ -6,7 +6,7 @@ ensure_rust_tools
 ensure_npm
 cd "$REPO"
 say "building (release)"
-LEPTOS_ENV=PROD cargo leptos build --release --split
+LEPTOS_ENV=PROD cargo leptos build --release --precompress --split
 BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/zt-ix"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$REPO/target/site}"
 

@@ -26,6 +26,16 @@ pub enum Command {
     /// Check and maintain the ZeroTier network controller.
     #[command(subcommand)]
     Controller(ControllerCommand),
+    /// Check the configuration and every outside part it names (database, controller,
+    /// PeeringDB, route servers); exit code 0 only when all pass. Changes nothing.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct DoctorArgs {
+    /// One JSON document instead of lines, for automation.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

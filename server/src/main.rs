@@ -19,6 +19,11 @@ fn main() -> ExitCode {
     }
     let config = match AppConfig::from_process_env() {
         Ok(config) => config,
+        Err(e) if matches!(cli.command, Some(Command::Doctor(_))) => {
+            let json = matches!(&cli.command, Some(Command::Doctor(args)) if args.json);
+            commands::doctor::print(&commands::doctor::config_checks(&e), json);
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("zt-ix: {e}");
             return ExitCode::from(2);
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
             Command::Migrate(command) => commands::migrate::run(&config, command).await,
             Command::Users(command) => commands::users::run(&config, command).await,
             Command::Controller(command) => commands::controller::run(&config, command).await,
+            Command::Doctor(args) => commands::doctor::run(&config, &args).await,
         }
     });
     match result {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use render::PeerConfig;
-pub use ssh::{apply_script, HostOutcome, HostResult, HostTurns};
+pub use ssh::{apply_script, probe, HostOutcome, HostResult, HostTurns, ProbeOutcome};
 
 /// One route server as configured (`host` or `host:port`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,46 +86,50 @@ fn remote_command(settings: &RouteServerSettings, name: &str) -> Result<String, 
     quoted.map(|q| q.join(" ")).map_err(|e| format!("the remote directory cannot be passed to the shell: {e}"))
 }
 
-async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, content: &str) -> HostOutcome {
+/// `ssh` to `host` running `command` there, with only the options written here (no
+/// user or system ssh_config), the configured key and known hosts, and no prompts.
+fn ssh(settings: &RouteServerSettings, host: &RouteServer, command: String) -> Result<Command, String> {
     if host.host.starts_with('-') {
-        return HostOutcome::Failed { step: "connect", detail: format!("'{}' is not a host name", host.label) };
+        return Err(format!("'{}' is not a host name", host.label));
     }
-    let command = match remote_command(settings, name) {
+    let connect = settings.connect_timeout.as_secs().max(1);
+    let mut ssh = Command::new("ssh");
+    ssh.args([
+        "-F", "/dev/null",
+        "-o", "BatchMode=yes",
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", "GlobalKnownHostsFile=/dev/null",
+        "-o", "IdentitiesOnly=yes",
+        "-o", "LogLevel=ERROR",
+        "-o", "ServerAliveInterval=5",
+        "-o", "ServerAliveCountMax=2",
+    ])
+    .arg("-o")
+    .arg(format!("UserKnownHostsFile={}", settings.known_hosts.display()))
+    .arg("-o")
+    .arg(format!("ConnectTimeout={connect}"))
+    .arg("-i")
+    .arg(&settings.private_key)
+    .arg("-p")
+    .arg(host.port.to_string())
+    .arg("-l")
+    .arg(&settings.user)
+    .arg("--")
+    .arg(&host.host)
+    .arg(command)
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .kill_on_drop(true);
+    Ok(ssh)
+}
+
+async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, content: &str) -> HostOutcome {
+    let mut command = match remote_command(settings, name).and_then(|command| ssh(settings, host, command)) {
         Ok(command) => command,
         Err(detail) => return HostOutcome::Failed { step: "connect", detail },
     };
-    let connect = settings.connect_timeout.as_secs().max(1);
-    let mut child = match Command::new("ssh")
-        .args([
-            // No user or system ssh_config: only what is written here applies.
-            "-F", "/dev/null",
-            "-o", "BatchMode=yes",
-            "-o", "StrictHostKeyChecking=yes",
-            "-o", "GlobalKnownHostsFile=/dev/null",
-            "-o", "IdentitiesOnly=yes",
-            "-o", "LogLevel=ERROR",
-            "-o", "ServerAliveInterval=5",
-            "-o", "ServerAliveCountMax=2",
-        ])
-        .arg("-o")
-        .arg(format!("UserKnownHostsFile={}", settings.known_hosts.display()))
-        .arg("-o")
-        .arg(format!("ConnectTimeout={connect}"))
-        .arg("-i")
-        .arg(&settings.private_key)
-        .arg("-p")
-        .arg(host.port.to_string())
-        .arg("-l")
-        .arg(&settings.user)
-        .arg("--")
-        .arg(&host.host)
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-    {
+    let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return HostOutcome::Failed { step: "connect", detail: format!("cannot run ssh: {e}") },
     };
@@ -162,6 +166,61 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
         }
         None => HostOutcome::Failed { step: "remote command", detail: "ssh was killed".into() },
     }
+}
+
+/// Checks run on a route server by `zt-ix doctor`: `birdc` answers, the peer directory
+/// exists and the SSH user can write there. Changes nothing (the write probe is removed).
+const PROBE_SCRIPT: &str = r#"dir=$1
+command -v birdc >/dev/null 2>&1 || { echo "birdc is not on the PATH of the SSH user"; exit 20; }
+status=$(birdc show status 2>&1) || { echo "birdc cannot talk to BIRD: $(printf '%s' "$status" | tail -n 1)"; exit 21; }
+[ -d "$dir" ] || { echo "$dir does not exist"; exit 22; }
+probe=$(mktemp "$dir/.ztix-doctor.XXXXXX" 2>/dev/null) || { echo "$dir is not writable by the SSH user"; exit 23; }
+rm -f "$probe"
+echo ready
+"#;
+
+/// What `zt-ix doctor` found on one route server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeOutcome {
+    Ready,
+    Failed { step: &'static str, detail: String },
+}
+
+/// Logs in to `host` as the portal would and checks that a change could be applied there.
+pub async fn probe(settings: &RouteServerSettings, host: &RouteServer) -> ProbeOutcome {
+    let remote = match shlex::try_quote(&settings.remote_dir) {
+        Ok(dir) => format!("sh -s -- {dir}"),
+        Err(e) => return ProbeOutcome::Failed { step: "connect", detail: format!("the remote directory cannot be passed to the shell: {e}") },
+    };
+    let mut command = match ssh(settings, host, remote) {
+        Ok(command) => command,
+        Err(detail) => return ProbeOutcome::Failed { step: "connect", detail },
+    };
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return ProbeOutcome::Failed { step: "connect", detail: format!("cannot run ssh: {e}") },
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(PROBE_SCRIPT.as_bytes()).await;
+    }
+    let limit = settings.connect_timeout + Duration::from_secs(30);
+    let output = match tokio::time::timeout(limit, child.wait_with_output()).await {
+        Ok(Ok(output)) => output,
+        Ok(Err(e)) => return ProbeOutcome::Failed { step: "connect", detail: e.to_string() },
+        Err(_) => return ProbeOutcome::Failed { step: "connect", detail: format!("no answer within {limit:?}") },
+    };
+    let said = |text: &[u8]| last_lines(&String::from_utf8_lossy(text), 2);
+    match output.status.code() {
+        Some(0) => ProbeOutcome::Ready,
+        Some(code @ (20 | 21)) => ProbeOutcome::Failed { step: "birdc", detail: or_status(said(&output.stdout), code) },
+        Some(code @ (22 | 23)) => ProbeOutcome::Failed { step: "remote directory", detail: or_status(said(&output.stdout), code) },
+        Some(code) => ProbeOutcome::Failed { step: "connect", detail: or_status(said(&output.stderr), code) },
+        None => ProbeOutcome::Failed { step: "connect", detail: "ssh was killed".into() },
+    }
+}
+
+fn or_status(detail: String, code: i32) -> String {
+    if detail.is_empty() { format!("exit status {code}") } else { detail }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! One module per `zt-ix` subcommand.
 
 pub mod controller;
+pub mod doctor;
 pub mod migrate;
 pub mod serve;
 pub mod users;

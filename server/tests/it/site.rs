@@ -184,9 +184,9 @@ async fn pages_render_while_other_servers_start() {
     assert!(rendered > 0);
 }
 
-/// The page guard answers before anything renders: a bare redirect, no page behind it.
-/// (The pages also send visitors to `/login` on their own; `page_guard`'s unit tests and
-/// the browser tests check each side alone.)
+// The page guard answers before anything renders: a bare redirect, no page behind it.
+// (The pages also send visitors to `/login` on their own; `page_guard`'s unit tests and
+// the browser tests check each side alone.)
 app_test!(async fn the_page_guard_redirects_before_the_page_renders(app) {
     for path in ["/", "/onboarding", "/dashboard", "/admin/requests"] {
         let response = app.page(path, None).await;

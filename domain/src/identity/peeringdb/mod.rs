@@ -100,6 +100,27 @@ impl PeeringDb {
     }
 }
 
+impl PeeringDb {
+    /// For `zt-ix doctor`: the hosts of the login endpoints resolve and the signing keys
+    /// can be read. Returns how many keys were published.
+    pub async fn check_endpoints(&self) -> Result<usize, String> {
+        let settings = &self.settings;
+        for url in [&settings.auth_url, &settings.token_url, &settings.profile_url] {
+            let host = url.host_str().ok_or_else(|| format!("{url} has no host"))?;
+            let port = url.port_or_known_default().unwrap_or(443);
+            let mut addresses = tokio::net::lookup_host((host, port)).await.map_err(|e| format!("{host} (from {url}) does not resolve: {e}"))?;
+            if addresses.next().is_none() {
+                return Err(format!("{host} (from {url}) has no address"));
+            }
+        }
+        let keys = self.signing_keys(true).await.map_err(|e| format!("the signing keys at {} cannot be read: {e}", settings.jwks_url))?;
+        match keys.keys().len() {
+            0 => Err(format!("{} publishes no signing keys", settings.jwks_url)),
+            n => Ok(n),
+        }
+    }
+}
+
 /// An HTTP client that sends `x-request-id` and logs the upstream's id (see
 /// [`crate::correlation`]).
 pub(crate) struct Correlated(pub(crate) reqwest::Client);

@@ -164,6 +164,13 @@ impl RouteServerLab {
         }
     }
 
+    /// Makes the peer directory on host `i` read-only (a read-only bind mount: root
+    /// ignores permission bits).
+    pub fn read_only_peer_dir(&self, i: usize) {
+        let script = format!("mount --bind {REMOTE_DIR} {REMOTE_DIR} && mount -o remount,bind,ro {REMOTE_DIR}");
+        run(Command::new("nsenter").args(["--mount", "--target", &self.hosts[i].process.id().to_string(), "sh", "-c", &script]));
+    }
+
     /// Every `birdc` call on host `i` so far: `start|end <caller pid> <args>`.
     pub fn birdc_log(&self, i: usize) -> Vec<String> {
         std::fs::read_to_string(self.hosts[i].root.join("run/birdc.log")).unwrap_or_default().lines().map(str::to_owned).collect()
