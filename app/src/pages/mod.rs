@@ -1,8 +1,8 @@
 //! One module per page.
 //!
 //! The pages a member or an admin opens after logging in are split out of the browser
-//! bundle: each one's code is fetched with the page (the server names it in the page's
-//! head, so it loads beside the bundle), and the login page does not carry it.
+//! bundle: each one's code is fetched when the page is opened (before it hydrates, or
+//! before an in-app navigation completes), and the login page does not carry it.
 
 pub mod admin;
 mod auth_callback;
