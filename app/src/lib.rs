@@ -39,6 +39,20 @@ pub const LOCALE_COOKIE: &str = "ztix_locale";
 /// A year, in the milliseconds the cookie options take.
 const LOCALE_COOKIE_MAX_AGE_MS: i64 = 365 * 24 * 60 * 60 * 1000;
 
+/// Set by the server when the portal runs as a demo against a simulated controller
+/// (`ZTIX_DEMO`, refused in production). Every page then says so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoMode(pub bool);
+
+/// Whether this page belongs to a demo: from the server's context while rendering, from
+/// the marker the server put in the document's head while hydrating.
+fn is_demo() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<DemoMode>().unwrap_or_default().0;
+    #[cfg(not(feature = "ssr"))]
+    return document().query_selector("meta[name='ztix-demo']").ok().flatten().is_some();
+}
+
 /// The HTML document around the app (server side only renders this).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -53,6 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="apple-mobile-web-app-title" content=BRAND.short_name/>
                 <meta name="theme-color" content="#f7fafa"/>
                 <link rel="icon" href="/brand/logo.svg" type="image/svg+xml"/>
+                {is_demo().then(|| view! { <meta name="ztix-demo" content="simulated controller"/> })}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

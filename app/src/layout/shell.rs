@@ -57,6 +57,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <div class="scrim" aria-hidden="true" on:click=move |_| menu_open.set(false)></div>
             <PrimaryNav open=menu_open/>
             <main id="main" class="content" tabindex="-1">
+                {crate::is_demo().then(|| view! { <p class="demo-banner" role="note">{tr!(shell.demo_banner)}</p> })}
                 {children()}
             </main>
             <footer class="footer">

@@ -58,6 +58,9 @@ pub struct AppConfig {
     /// `WORKER_NAME` (default: `HOSTNAME`, else `worker`): how this process's provisioning
     /// worker is named in leases, logs and the audit trail.
     pub worker_name: String,
+    /// `ZTIX_DEMO`: a demo against a simulated controller; every page says so. Never in
+    /// production.
+    pub demo: bool,
 }
 
 /// Startup cannot continue; each line names a variable.
@@ -97,6 +100,10 @@ impl AppConfig {
             .map(|n| n.trim().chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).take(40).collect::<String>())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "worker".to_owned());
+        let demo = env.flag_or("ZTIX_DEMO", false);
+        if demo && app_env.is_production() {
+            env.issue("ZTIX_DEMO", "a demo (simulated controller, demo accounts) is never allowed with APP_ENV=production");
+        }
         let issues = env.into_issues();
         if !issues.is_empty() {
             return Err(ConfigError(issues));
@@ -112,6 +119,7 @@ impl AppConfig {
             runtime_config_path,
             runtime_config_optional,
             worker_name,
+            demo,
         })
     }
 }

@@ -218,3 +218,10 @@ fn the_worker_is_named_from_configuration() {
     assert_eq!(AppConfig::from_map(vars(&[("HOSTNAME", "pod-7f")])).unwrap().worker_name, "pod-7f");
     assert_eq!(AppConfig::from_map(vars(&[])).unwrap().worker_name, "worker");
 }
+
+#[test]
+fn a_demo_is_never_possible_in_production() {
+    assert_eq!(prod_names(&[("ZTIX_DEMO", "true")]), ["ZTIX_DEMO"]);
+    assert!(AppConfig::from_map(vars(PROD_OK)).is_ok_and(|c| !c.demo));
+    assert!(AppConfig::from_map(vars(&[("ZTIX_DEMO", "true")])).is_ok_and(|c| c.demo));
+}

@@ -55,8 +55,10 @@ fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let services = state.services.clone();
+    let demo = app::DemoMode(state.config.demo);
     let context = move || {
         provide_context(services.clone());
+        provide_context(demo);
         security::provide_request_nonce();
     };
     let options = state.leptos_options.clone();

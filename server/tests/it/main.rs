@@ -10,6 +10,7 @@ mod cli;
 mod cli_controller;
 mod cli_users;
 mod csrf;
+mod demo;
 mod doctor;
 mod health;
 mod openapi;
