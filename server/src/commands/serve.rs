@@ -2,6 +2,8 @@
 //! worker until SIGTERM. `--worker-only` runs the worker without the web tier (it still answers
 //! `/healthz`, `/readyz` and `/metrics` on `LEPTOS_SITE_ADDR`).
 
+use std::io::Write;
+
 use domain::Services;
 use tokio_util::sync::CancellationToken;
 
@@ -49,7 +51,8 @@ pub async fn run(config: AppConfig, args: ServeArgs) -> anyhow::Result<()> {
     let worker = spawn_background(&app, &shutdown);
     let origin = app.state().config.http.public_origin.clone();
     tracing::info!(address = %app.local_addr(), %origin, "ZT-IX is listening");
-    println!("ZT-IX is running at {origin}  (listening on {})", app.local_addr());
+    // A closed stdout (a supervisor that stopped reading) must not stop the portal.
+    let _ = writeln!(std::io::stdout(), "ZT-IX is running at {origin}  (listening on {})", app.local_addr());
     app.run(shutdown).await?;
     let _ = worker.await;
     tracing::info!("stopped");

@@ -98,7 +98,8 @@ async fn the_demo_shows_the_whole_job_with_the_printed_accounts() {
     let stdout = demo.0.stdout.take().unwrap();
     let (admin_password, operator_password) = tokio::task::spawn_blocking(move || {
         let mut found = (None, None);
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        while let Some(line) = lines.next() {
             let password = || line.split("password: ").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_owned);
             match line.trim_start() {
                 l if l.starts_with("admin ") => found.0 = password(),
@@ -106,7 +107,10 @@ async fn the_demo_shows_the_whole_job_with_the_printed_accounts() {
                 _ => {}
             }
             if let (Some(a), Some(o)) = &found {
-                return (a.clone(), o.clone());
+                let accounts = (a.clone(), o.clone());
+                // Keep reading, as a terminal would, so the portal can go on printing.
+                std::thread::spawn(move || lines.for_each(drop));
+                return accounts;
             }
         }
         panic!("run.sh --demo printed no accounts");
