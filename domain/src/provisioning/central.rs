@@ -90,6 +90,12 @@ impl ZeroTierProvider for Central {
     }
 
     /// Central networks are managed in Central; the portal only checks they exist.
+    async fn network_as_configured(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
+        // Central's networks are managed in Central; the portal only needs them to exist.
+        self.validate_network(&spec.id).await?;
+        Ok(true)
+    }
+
     async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
         self.validate_network(&spec.id).await?;
         Ok(false)

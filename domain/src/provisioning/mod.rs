@@ -78,6 +78,11 @@ pub trait ZeroTierProvider: Send + Sync + std::fmt::Debug {
     /// Authorizes the node with exactly `ip_assignments` (no automatic addresses).
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError>;
 
+    /// Whether the network exists with the configured settings (self-hosted: name,
+    /// privacy, assignment modes and the route of its prefix; Central: it exists). Reads
+    /// only.
+    async fn network_as_configured(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError>;
+
     /// Creates or corrects a network (self-hosted only); returns whether anything changed.
     async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError>;
 

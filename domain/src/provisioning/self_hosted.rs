@@ -124,6 +124,12 @@ impl ZeroTierProvider for SelfHostedController {
         })
     }
 
+    async fn network_as_configured(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
+        let path = format!("/controller/network/{}", spec.id);
+        let (_, network) = self.http.send(&format!("reading network {}", spec.id), Method::GET, &path, None).await?;
+        Ok(spec.matches(&network))
+    }
+
     async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
         let path = format!("/controller/network/{}", spec.id);
         let operation = format!("reconciling network {}", spec.id);

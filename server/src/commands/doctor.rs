@@ -7,6 +7,7 @@ use std::time::Duration;
 use domain::db::{self, PoolSettings};
 use domain::identity::peeringdb::PeeringDb;
 use domain::provisioning::preflight::resolve_networks;
+use domain::provisioning::ControllerNetworkSpec;
 use domain::routeservers::{self, ProbeOutcome};
 use migration::{Migrator, MigratorTrait};
 use secrecy::ExposeSecret;
@@ -16,7 +17,8 @@ use crate::cli::DoctorArgs;
 use crate::config::{AppConfig, ConfigError};
 use crate::startup;
 
-/// How long the database may take to answer.
+/// How long the database may take to give a connection, and to answer at all.
+const DATABASE_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The outcome of one check.
@@ -130,7 +132,7 @@ pub async fn checks(config: &AppConfig) -> Vec<Check> {
 }
 
 async fn database(config: &AppConfig) -> Check {
-    let pool = PoolSettings { max_connections: 1, acquire_timeout: DATABASE_TIMEOUT };
+    let pool = PoolSettings { max_connections: 1, acquire_timeout: DATABASE_CONNECT_TIMEOUT };
     let attempt = async {
         let db = db::connect(config.database.url.expose_secret(), &pool).await.map_err(|e| format!("cannot connect: {e}"))?;
         let pending = Migrator::get_pending_migrations(&db).await.map_err(|e| format!("cannot read the schema version: {e}"))?.len();
@@ -139,7 +141,7 @@ async fn database(config: &AppConfig) -> Check {
         Ok::<_, String>((applied, pending))
     };
     match tokio::time::timeout(DATABASE_TIMEOUT, attempt).await {
-        Err(_) => Check::fail("database", format!("no answer within {DATABASE_TIMEOUT:?}"), "check DATABASE_URL and that the database runs"),
+        Err(_) => Check::fail("database", format!("cannot connect: no answer within {DATABASE_TIMEOUT:?}"), "check DATABASE_URL and that the database runs"),
         Ok(Err(e)) => Check::fail("database", e, "check DATABASE_URL and that the database runs and accepts this user"),
         Ok(Ok((applied, 0))) => Check::pass("database", format!("reachable; schema up to date ({applied} migrations)")),
         Ok(Ok((_, pending))) => Check::fail(
@@ -183,9 +185,12 @@ async fn controller(config: &AppConfig, settings: &domain::RuntimeSettings) -> V
     let Ok(provider) = provisioning.provider() else { return checks };
     for network in networks {
         let name = format!("network {}", network.id);
-        checks.push(match provider.validate_network(&network.id).await {
-            Ok(()) => Check::pass(name, format!("{} exists on the controller", network.name)),
-            Err(e) => Check::fail(name, e.to_string(), "run `zt-ix controller reconcile` (`zt-ix serve` creates it when it starts)"),
+        let spec = ControllerNetworkSpec { id: network.id.clone(), name: network.name.clone(), ipv6_prefix: network.ipv6_prefix };
+        let fix = "run `zt-ix controller reconcile` (`zt-ix serve` does it when it starts)";
+        checks.push(match provider.network_as_configured(&spec).await {
+            Ok(true) => Check::pass(name, format!("{} exists as configured", network.name)),
+            Ok(false) => Check::fail(name, format!("{} exists but differs from the runtime config (name, privacy, address assignment or the route of {})", network.name, network.ipv6_prefix), fix),
+            Err(e) => Check::fail(name, e.to_string(), fix),
         });
     }
     checks

@@ -81,6 +81,24 @@ async fn doctor_passes_a_healthy_setup_and_names_each_broken_part() {
     assert_eq!(json["ok"], true);
     assert!(json["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true && c["name"].is_string()));
 
+    // Someone changed the network on the controller by hand.
+    let renamed = reqwest::Client::new()
+        .post(format!("{}/controller/network/{NET}", sim.url()))
+        .header("X-ZT1-Auth", TOKEN)
+        .json(&serde_json::json!({"name": "renamed by hand"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(renamed.status().is_success());
+    let (code, report) = setup.doctor(&[]);
+    assert_eq!(code, Some(1));
+    let failed = line(&report, &format!("FAIL network {NET}"));
+    assert!(failed.contains("differs from the runtime config") && failed.contains("zt-ix controller reconcile"), "{failed}");
+    assert_eq!(sim.network(NET).unwrap()["name"], "renamed by hand", "doctor corrects nothing");
+    let reconciled = tokio::task::block_in_place(|| setup.run(&[], &["controller", "reconcile"]));
+    assert!(reconciled.status.success());
+    assert_eq!(setup.doctor(&[]).0, Some(0));
+
     // A wrong token.
     let (code, report) = setup.doctor(&[("ZT_CONTROLLER_AUTH_TOKEN", "not-the-token")]);
     assert_eq!(code, Some(1));
