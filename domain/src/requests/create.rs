@@ -152,7 +152,7 @@ pub async fn create(services: &Services, user: &app_user::Model, input: NewReque
             .with("asn", request.asn)
             .with("zt_network_id", request.zt_network_id.as_str())
             .with("node_id", request.node_id.clone())
-            .with("to_status", "pending"),
+            .with("to_status", request.status.as_str()),
     )
     .await?;
     let request = match services.settings.workflow.approval_mode {
