@@ -6,6 +6,7 @@ mod support;
 mod admin_requests;
 mod auth_local;
 mod auth_peeringdb;
+mod auth_peeringdb_limits;
 mod cli;
 mod cli_controller;
 mod cli_users;
