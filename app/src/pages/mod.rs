@@ -21,77 +21,30 @@ pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use root::RootPage;
 
-/// `/onboarding`, loaded with the page.
-pub struct Onboarding;
+/// A page whose code is split out of the bundle: `$route` is what the router loads for
+/// `$path`, and it renders `$page`. (Each split function is named after its type, so the
+/// routes stay apart.)
+macro_rules! split_page {
+    ($route:ident, $path:literal, $page:path) => {
+        #[doc = concat!("`", $path, "`, loaded when it is opened.")]
+        pub struct $route;
 
-#[lazy_route]
-impl LazyRoute for Onboarding {
-    fn data() -> Self {
-        Self
-    }
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <onboarding::OnboardingPage/> }.into_any()
-    }
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
 }
 
-/// `/dashboard`, loaded with the page.
-pub struct Dashboard;
-
-#[lazy_route]
-impl LazyRoute for Dashboard {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <dashboard::DashboardPage/> }.into_any()
-    }
-}
-
-/// `/requests/:id`, loaded with the page.
-pub struct RequestDetail;
-
-#[lazy_route]
-impl LazyRoute for RequestDetail {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <request_detail::RequestDetailPage/> }.into_any()
-    }
-}
-
-/// `/admin/requests`, loaded with the page.
-pub struct AdminQueue;
-
-#[lazy_route]
-impl LazyRoute for AdminQueue {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <admin::AdminQueuePage/> }.into_any()
-    }
-}
-
-/// `/admin/requests/:id`, loaded with the page.
-pub struct AdminRequest;
-
-#[lazy_route]
-impl LazyRoute for AdminRequest {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <admin::AdminRequestPage/> }.into_any()
-    }
-}
+split_page!(Onboarding, "/onboarding", onboarding::OnboardingPage);
+split_page!(Dashboard, "/dashboard", dashboard::DashboardPage);
+split_page!(RequestDetail, "/requests/:id", request_detail::RequestDetailPage);
+split_page!(AdminQueue, "/admin/requests", admin::AdminQueuePage);
+split_page!(AdminRequest, "/admin/requests/:id", admin::AdminRequestPage);
