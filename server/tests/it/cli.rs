@@ -12,7 +12,7 @@ use migration::MigratorTrait;
 const BIN: &str = env!("CARGO_BIN_EXE_zt-ix");
 
 /// `zt-ix` with a clean environment, run in `dir` so no developer `.env` is read.
-fn zt_ix(dir: &Path, vars: &[(&str, &str)]) -> Command {
+pub(crate) fn zt_ix(dir: &Path, vars: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BIN);
     command.env_clear().current_dir(dir).env("PATH", std::env::var("PATH").unwrap_or_default());
     for (k, v) in vars {

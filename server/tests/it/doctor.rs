@@ -2,15 +2,13 @@
 //! with the network, a real route server over SSH) and against each broken part: the
 //! right line, what to fix, and the exit code.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use domain::testing::{Backend, TestDb};
 
 use crate::provisioning::{NET, SUFFIX_TOML};
 use crate::support::route_server_lab::{RouteServerLab, REMOTE_DIR};
 use crate::support::zt_controller::{ControllerSim, TOKEN};
-
-const BIN: &str = env!("CARGO_BIN_EXE_zt-ix");
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -20,15 +18,8 @@ struct Setup {
 impl Setup {
     /// `zt-ix <args>` with the setup's variables, `changes` replacing or adding some.
     fn run(&self, changes: &[(&str, &str)], args: &[&str]) -> Output {
-        let mut command = Command::new(BIN);
-        command.env_clear().current_dir(self.dir.path()).env("PATH", std::env::var("PATH").unwrap_or_default());
-        for (k, v) in &self.vars {
-            command.env(k, v);
-        }
-        for (k, v) in changes {
-            command.env(k, v);
-        }
-        command.args(args).output().expect("zt-ix runs")
+        let vars: Vec<(&str, &str)> = self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain(changes.iter().copied()).collect();
+        crate::cli::zt_ix(self.dir.path(), &vars).args(args).output().expect("zt-ix runs")
     }
 
     fn doctor(&self, changes: &[(&str, &str)]) -> (Option<i32>, String) {
