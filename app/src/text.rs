@@ -3,7 +3,7 @@
 //! new value does not compile until it has copy (and `build.rs` refuses a catalog that
 //! lacks a key another one has). Everything else is written with `tr!` where it is shown.
 
-use contract::{AsnSource, AuditAction, DecisionSource, ErrorCode, FailureCode, Ineligible, RequestStatus, SystemActor};
+use contract::{AffiliationDecision, AsnSource, AuditAction, DecisionSource, ErrorCode, FailureCode, Ineligible, RequestStatus, SystemActor};
 
 use crate::error::AppError;
 use crate::i18n::{td_string, use_i18n, Locale};
@@ -46,6 +46,10 @@ pub fn status_label(locale: Locale, status: RequestStatus) -> &'static str {
         RequestStatus::Active => td_string!(locale, status.active),
         RequestStatus::Rejected => td_string!(locale, status.rejected),
         RequestStatus::Failed => td_string!(locale, status.failed),
+        RequestStatus::Withdrawn => td_string!(locale, status.withdrawn),
+        RequestStatus::Offboarding => td_string!(locale, status.offboarding),
+        RequestStatus::Removed => td_string!(locale, status.removed),
+        RequestStatus::Suspended => td_string!(locale, status.suspended),
     }
 }
 
@@ -83,6 +87,9 @@ pub fn code_message(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::RequestNotFound => td_string!(locale, errors.request_not_found),
         ErrorCode::RejectReasonRequired => td_string!(locale, errors.reject_reason_required),
         ErrorCode::InvalidStatusTransition => td_string!(locale, errors.invalid_status_transition),
+        ErrorCode::ReasonRequired => td_string!(locale, errors.reason_required),
+        ErrorCode::ReplacementInProgress => td_string!(locale, errors.replacement_in_progress),
+        ErrorCode::AffiliationNotLost => td_string!(locale, errors.affiliation_not_lost),
     }
 }
 
@@ -132,6 +139,7 @@ pub fn system_actor_label(locale: Locale, actor: SystemActor) -> &'static str {
         SystemActor::Startup => td_string!(locale, system_actor.startup),
         SystemActor::Cli => td_string!(locale, system_actor.cli),
         SystemActor::Migration => td_string!(locale, system_actor.migration),
+        SystemActor::Reconciler => td_string!(locale, system_actor.reconciler),
     }
 }
 
@@ -174,6 +182,30 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::ControllerTokenReloaded => td_string!(locale, audit_action.controller_token_reloaded),
         AuditAction::ControllerBackupCreated => td_string!(locale, audit_action.controller_backup_created),
         AuditAction::ControllerRestored => td_string!(locale, audit_action.controller_restored),
+        AuditAction::JoinRequestWithdrawn => td_string!(locale, audit_action.join_request_withdrawn),
+        AuditAction::JoinRequestOffboardingStarted => td_string!(locale, audit_action.join_request_offboarding_started),
+        AuditAction::JoinRequestRemoved => td_string!(locale, audit_action.join_request_removed),
+        AuditAction::JoinRequestSuspended => td_string!(locale, audit_action.join_request_suspended),
+        AuditAction::JoinRequestResumed => td_string!(locale, audit_action.join_request_resumed),
+        AuditAction::JoinRequestNodeReplaced => td_string!(locale, audit_action.join_request_node_replaced),
+        AuditAction::JoinRequestConverged => td_string!(locale, audit_action.join_request_converged),
+        AuditAction::JoinRequestConvergeFailed => td_string!(locale, audit_action.join_request_converge_failed),
+        AuditAction::JoinRequestConvergeRetried => td_string!(locale, audit_action.join_request_converge_retried),
+        AuditAction::JoinRequestAffiliationLost => td_string!(locale, audit_action.join_request_affiliation_lost),
+        AuditAction::JoinRequestAffiliationDecided => td_string!(locale, audit_action.join_request_affiliation_decided),
+        AuditAction::ReconcileDriftFound => td_string!(locale, audit_action.reconcile_drift_found),
+        AuditAction::ReconcileStrayRemoved => td_string!(locale, audit_action.reconcile_stray_removed),
+        AuditAction::RouteServerRemoved => td_string!(locale, audit_action.route_server_removed),
+    }
+}
+
+/// What an admin decided about a lost affiliation.
+pub fn affiliation_decision_label(locale: Locale, decision: AffiliationDecision) -> &'static str {
+    match decision {
+        AffiliationDecision::Keep => td_string!(locale, affiliation_decision.keep),
+        AffiliationDecision::Suspend => td_string!(locale, affiliation_decision.suspend),
+        AffiliationDecision::Offboard => td_string!(locale, affiliation_decision.offboard),
+        AffiliationDecision::Restored => td_string!(locale, affiliation_decision.restored),
     }
 }
 

@@ -14,10 +14,31 @@ spelled! {
         JoinRequestActivated => "join_request.activated",
         JoinRequestFailed => "join_request.failed",
         JoinRequestLeaseRecovered => "join_request.lease_recovered",
+        JoinRequestWithdrawn => "join_request.withdrawn",
+        JoinRequestOffboardingStarted => "join_request.offboarding_started",
+        JoinRequestRemoved => "join_request.removed",
+        JoinRequestSuspended => "join_request.suspended",
+        JoinRequestResumed => "join_request.resumed",
+        JoinRequestNodeReplaced => "join_request.node_replaced",
+        /// The controller and route servers now match what the request asks for.
+        JoinRequestConverged => "join_request.converged",
+        /// A convergence attempt failed; it is retried with backoff.
+        JoinRequestConvergeFailed => "join_request.converge_failed",
+        /// An admin asked for the next convergence attempt now.
+        JoinRequestConvergeRetried => "join_request.converge_retried",
+        /// The requester no longer holds the request's ASN.
+        JoinRequestAffiliationLost => "join_request.affiliation_lost",
+        /// An admin decided what to do about a lost affiliation.
+        JoinRequestAffiliationDecided => "join_request.affiliation_decided",
+        /// The periodic pass found the controller or a route server differing from the
+        /// database, and repaired it.
+        ReconcileDriftFound => "reconcile.drift_found",
+        ReconcileStrayRemoved => "reconcile.stray_removed",
         /// Written by the upgrade that made a node belong to one member.
         JoinRequestNodeConflictSettled => "join_request.node_conflict_settled",
         RouteServerApplied => "route_server.applied",
         RouteServerFailed => "route_server.failed",
+        RouteServerRemoved => "route_server.removed",
         RouteServersSkipped => "route_servers.skipped",
         AuthLoginSucceeded => "auth.login_succeeded",
         AuthLoginFailed => "auth.login_failed",
@@ -52,6 +73,8 @@ spelled! {
         Cli => "cli",
         /// An upgrade of the database.
         Migration => "migration",
+        /// The pass that repairs drift on the controller and the route servers.
+        Reconciler => "reconciler",
     }
 }
 

@@ -69,3 +69,14 @@ spelled! {
         Local => "local",
     }
 }
+
+spelled! {
+    /// What an admin decided about a member whose requester lost the ASN (or that the
+    /// requester got it back).
+    pub enum AffiliationDecision {
+        Keep => "keep",
+        Suspend => "suspend",
+        Offboard => "offboard",
+        Restored => "restored",
+    }
+}

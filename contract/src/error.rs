@@ -38,6 +38,12 @@ spelled! {
         RequesterNotEligible => "requester_not_eligible",
         RequestNotFound => "request_not_found",
         RejectReasonRequired => "reject_reason_required",
+        /// Suspending or removing a member needs a reason (`details.field = "reason"`).
+        ReasonRequired => "reason_required",
+        /// The request's previous node is still being taken off the controller.
+        ReplacementInProgress => "replacement_in_progress",
+        /// "Keep" was asked for a request whose requester did not lose its ASN.
+        AffiliationNotLost => "affiliation_not_lost",
         InvalidStatusTransition => "invalid_status_transition",
         /// The browser could not reach the portal, or not read its answer (pages only).
         NetworkError => "network_error",
@@ -50,6 +56,7 @@ impl ErrorCode {
         match self {
             Self::ValidationError
             | Self::RejectReasonRequired
+            | Self::ReasonRequired
             | Self::InvalidState
             | Self::ExpiredState
             | Self::InvalidNonce
@@ -66,7 +73,7 @@ impl ErrorCode {
             | Self::NetworkNotAuthorized => 403,
             Self::NotFound | Self::InvalidNetwork | Self::RequestNotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::DuplicateActiveRequest | Self::NodeInUse | Self::RequesterNotEligible | Self::InvalidStatusTransition => 409,
+            Self::DuplicateActiveRequest | Self::NodeInUse | Self::RequesterNotEligible | Self::InvalidStatusTransition | Self::ReplacementInProgress | Self::AffiliationNotLost => 409,
             Self::PayloadTooLarge => 413,
             Self::RateLimited => 429,
             Self::InternalError | Self::NetworkError => 500,

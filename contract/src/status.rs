@@ -4,7 +4,9 @@ use crate::spelled;
 
 spelled! {
     /// `pending → approved | rejected`, `approved → provisioning`,
-    /// `provisioning → active | failed`, `failed → approved` (admin retry). Nothing else.
+    /// `provisioning → active | failed`, `failed → approved` (admin retry); after joining
+    /// `pending | failed → withdrawn`, `active → offboarding → removed` and
+    /// `active → suspended → active`. Nothing else.
     #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
     #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::N(16))", rename_all = "snake_case"))]
     pub enum RequestStatus {
@@ -14,12 +16,22 @@ spelled! {
         Active => "active",
         Rejected => "rejected",
         Failed => "failed",
+        /// The operator took the request back before it was active.
+        Withdrawn => "withdrawn",
+        /// The member is leaving (or being removed): the worker takes the node off the
+        /// controller and the peer file off every route server.
+        Offboarding => "offboarding",
+        /// The member has left; its IPv6 address stays retired.
+        Removed => "removed",
+        /// An admin paused the member: node deauthorized, sessions shut down.
+        Suspended => "suspended",
     }
 }
 
 impl RequestStatus {
     /// Statuses that hold the (ASN, network, node) slot; see the partial unique indexes.
-    pub const LIVE: [RequestStatus; 4] = [Self::Pending, Self::Approved, Self::Provisioning, Self::Active];
+    pub const LIVE: [RequestStatus; 6] =
+        [Self::Pending, Self::Approved, Self::Provisioning, Self::Active, Self::Suspended, Self::Offboarding];
 
     pub fn is_live(self) -> bool {
         Self::LIVE.contains(&self)
@@ -27,7 +39,13 @@ impl RequestStatus {
 
     /// Nothing will change without a person acting: status views stop polling.
     pub fn is_settled(self) -> bool {
-        matches!(self, Self::Active | Self::Rejected | Self::Failed)
+        matches!(self, Self::Active | Self::Rejected | Self::Failed | Self::Withdrawn | Self::Removed | Self::Suspended)
+    }
+
+    /// A member of the exchange: its node and peer file are kept in the state this
+    /// status asks for (authorized and up, or paused).
+    pub fn is_member(self) -> bool {
+        matches!(self, Self::Active | Self::Suspended)
     }
 
     /// Whether `self → to` is an edge of the status machine.
@@ -41,6 +59,12 @@ impl RequestStatus {
                 | (Provisioning, Active)
                 | (Provisioning, Failed)
                 | (Failed, Approved)
+                | (Pending, Withdrawn)
+                | (Failed, Withdrawn)
+                | (Active, Offboarding)
+                | (Offboarding, Removed)
+                | (Active, Suspended)
+                | (Suspended, Active)
         )
     }
 }
@@ -50,7 +74,7 @@ mod tests {
     use super::RequestStatus::{self, *};
 
     #[test]
-    fn exactly_the_six_specified_edges_exist() {
+    fn exactly_the_specified_edges_exist() {
         let mut edges = Vec::new();
         for from in RequestStatus::ALL {
             for to in RequestStatus::ALL {
@@ -64,10 +88,16 @@ mod tests {
             vec![
                 (Pending, Approved),
                 (Pending, Rejected),
+                (Pending, Withdrawn),
                 (Approved, Provisioning),
                 (Provisioning, Active),
                 (Provisioning, Failed),
+                (Active, Offboarding),
+                (Active, Suspended),
                 (Failed, Approved),
+                (Failed, Withdrawn),
+                (Offboarding, Removed),
+                (Suspended, Active),
             ]
         );
     }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AsnSource, AuditAction, AuthMethod, BlockedReason, DecisionSource, FailureCode, RequestStatus, SystemActor};
+use crate::{AffiliationDecision, AsnSource, AuditAction, AuthMethod, BlockedReason, DecisionSource, FailureCode, RequestStatus, SystemActor};
 
 /// The logged-in person, as the interface needs them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,8 @@ pub struct RequestSummary {
     pub updated_at: String,
     /// Admin lists: who asked.
     pub operator: Option<String>,
+    /// The requester no longer holds the ASN; an admin decides.
+    pub affiliation_lost: bool,
 }
 
 /// One step of a request's history.
@@ -112,6 +114,24 @@ pub struct RequestDetail {
     pub timeline: Vec<TimelineEntry>,
     /// Nothing will change without a person acting: stop polling.
     pub settled: bool,
+    /// Why an admin suspended or removed the member, or the member's note on leaving.
+    pub status_reason: Option<String>,
+    /// When the requester stopped holding the ASN (RFC 3339); admins decide.
+    pub affiliation_lost_at: Option<String>,
+    /// The node a replacement took over from, while it is taken off the controller.
+    pub retiring_node_id: Option<String>,
+    /// The controller and the route servers are still being brought in line.
+    pub converging: bool,
+    /// Every node the request had before, oldest first.
+    pub node_history: Vec<NodeChange>,
+}
+
+/// One node replacement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeChange {
+    pub from: String,
+    pub to: String,
+    pub at: String,
 }
 
 /// One page of the admin queue.
@@ -158,6 +178,12 @@ pub enum AuditNote {
     Failure { code: FailureCode, detail: String },
     /// A route server the event is about, and what it said when it failed.
     RouteServer { host: String, detail: Option<String> },
+    /// A node replacement: the previous and the new node id.
+    NodeReplaced { from: String, to: String },
+    /// A decision about a lost affiliation.
+    Affiliation(AffiliationDecision),
+    /// What the drift check found, and where.
+    Drift { kind: String, place: String, detail: String },
 }
 
 /// One line of a request's audit trail.

@@ -286,6 +286,12 @@ pub mod fixtures {
             provisioned_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
+            sync_due_at: Set(None),
+            sync_attempts: Set(0),
+            desired_revision: Set(0),
+            retiring_node_id: Set(None),
+            status_reason: Set(None),
+            affiliation_lost_at: Set(None),
         }
     }
 }

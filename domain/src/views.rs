@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use contract::view::{
     AdminDetail, AdminPage, AsnOption, AuditActor, AuditLine, AuditNote, Membership, NetworkOption, NetworkOverview,
-    NetworkSummary, Onboarding, Operator, RequestDetail, RequestSummary, TimelineEntry, Viewer,
+    NetworkSummary, NodeChange, Onboarding, Operator, RequestDetail, RequestSummary, TimelineEntry, Viewer,
 };
-use contract::{AuditAction, DecisionSource, FailureCode, RequestStatus, SystemActor};
+use contract::{AffiliationDecision, AuditAction, DecisionSource, FailureCode, RequestStatus, SystemActor};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
@@ -82,6 +82,7 @@ fn summary(record: &RequestRecord, names: &HashMap<String, String>, operator: Op
         requested_at: rfc3339(r.requested_at),
         updated_at: rfc3339(r.updated_at),
         operator,
+        affiliation_lost: r.affiliation_lost_at.is_some(),
     }
 }
 
@@ -121,6 +122,7 @@ fn timeline(events: &[audit_event::Model], audience: Audience) -> Vec<TimelineEn
             let (note, failure_code) = match status {
                 RequestStatus::Rejected => (text(e, "reject_reason"), None),
                 RequestStatus::Failed => ((audience == Audience::Admin).then(|| text(e, "error")).flatten(), Some(failure_of(e))),
+                RequestStatus::Offboarding | RequestStatus::Suspended => (text(e, "reason"), None),
                 _ => (None, None),
             };
             Some(TimelineEntry { status, at: rfc3339(e.created_at), note, failure_code })
@@ -154,7 +156,16 @@ fn detail(
         retry_count: r.retry_count,
         membership,
         timeline: timeline(events, audience),
-        settled: r.status.is_settled(),
+        settled: r.status.is_settled() && r.sync_due_at.is_none(),
+        status_reason: r.status_reason.clone(),
+        affiliation_lost_at: r.affiliation_lost_at.map(rfc3339),
+        retiring_node_id: r.retiring_node_id.clone(),
+        converging: r.sync_due_at.is_some(),
+        node_history: events
+            .iter()
+            .filter(|e| e.action == AuditAction::JoinRequestNodeReplaced.as_str())
+            .filter_map(|e| Some(NodeChange { from: text(e, "from_node_id")?, to: text(e, "to_node_id")?, at: rfc3339(e.created_at) }))
+            .collect(),
     })
 }
 
@@ -197,8 +208,27 @@ fn audit_line(event: &audit_event::Model, people: &HashMap<Uuid, String>) -> Aud
         Some(AuditAction::JoinRequestRejected) => text(event, "reject_reason").map(AuditNote::Reason),
         Some(AuditAction::JoinRequestApproved) => text(event, "decision_source").and_then(|d| DecisionSource::parse(&d)).map(AuditNote::Decision),
         Some(AuditAction::JoinRequestFailed) => Some(AuditNote::Failure { code: failure_of(event), detail: text(event, "error").unwrap_or_default() }),
-        Some(AuditAction::RouteServerApplied | AuditAction::RouteServerFailed) => {
+        Some(AuditAction::RouteServerApplied | AuditAction::RouteServerFailed | AuditAction::RouteServerRemoved | AuditAction::ReconcileStrayRemoved) => {
             text(event, "host").map(|host| AuditNote::RouteServer { host, detail: text(event, "detail") })
+        }
+        Some(
+            AuditAction::JoinRequestWithdrawn
+            | AuditAction::JoinRequestOffboardingStarted
+            | AuditAction::JoinRequestSuspended,
+        ) => text(event, "reason").map(AuditNote::Reason),
+        Some(AuditAction::JoinRequestConvergeFailed) => {
+            Some(AuditNote::Failure { code: failure_of(event), detail: text(event, "error").unwrap_or_default() })
+        }
+        Some(AuditAction::JoinRequestNodeReplaced) => text(event, "from_node_id")
+            .zip(text(event, "to_node_id"))
+            .map(|(from, to)| AuditNote::NodeReplaced { from, to }),
+        Some(AuditAction::ReconcileDriftFound) => Some(AuditNote::Drift {
+            kind: text(event, "kind").unwrap_or_default(),
+            place: text(event, "place").unwrap_or_default(),
+            detail: text(event, "detail").unwrap_or_default(),
+        }),
+        Some(AuditAction::JoinRequestAffiliationDecided) => {
+            text(event, "decision").and_then(|d| AffiliationDecision::parse(&d)).map(AuditNote::Affiliation)
         }
         _ => None,
     };

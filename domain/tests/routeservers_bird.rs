@@ -28,6 +28,7 @@ fn peer(asn: i64, addresses: &[&str]) -> PeerConfig {
         network_name: "ZT-IX \"Frankfurt\"".into(),
         max_prefixes_v4: 100,
         max_prefixes_v6: 50,
+        shut_down: false,
     }
 }
 
@@ -45,6 +46,7 @@ fn many_rendered_peers_parse_together_in_a_real_bird() {
         peer(64500, &["2001:db8:1:0:6:4500:0:1", "2001:db8:1:0:6:4500:0:2"]),
         peer(4_200_000_001, &["2001:db8:1::1:4200:1"]),
         peer(13335, &["192.0.2.10"]),
+        PeerConfig { shut_down: true, ..peer(64501, &["2001:db8:1:0:6:4501:0:1"]) },
     ];
     for p in &peers {
         std::fs::write(dir.path().join("peers").join(p.file_name()), p.render()).unwrap();

@@ -94,6 +94,12 @@ db_test!(async fn the_upgrade_settles_nodes_shared_by_several_members(t) {
     let old_row = |user, asn, node, status, age_minutes: i64| async move {
         let mut row = fixtures::request(user, asn, NET, Some(node), status);
         row.last_error_code = sea_orm::ActiveValue::NotSet;
+        row.sync_due_at = sea_orm::ActiveValue::NotSet;
+        row.sync_attempts = sea_orm::ActiveValue::NotSet;
+        row.desired_revision = sea_orm::ActiveValue::NotSet;
+        row.retiring_node_id = sea_orm::ActiveValue::NotSet;
+        row.status_reason = sea_orm::ActiveValue::NotSet;
+        row.affiliation_lost_at = sea_orm::ActiveValue::NotSet;
         row.requested_at = Set(chrono::Utc::now() - chrono::Duration::minutes(age_minutes));
         let id = row.id.clone().unwrap();
         join_request::Entity::insert(row).exec_without_returning(db).await.unwrap();

@@ -259,6 +259,7 @@ db_test!(async fn a_lease_takeover_is_written_with_its_audit_event_or_not_at_all
     t.db.execute_unprepared("DROP TRIGGER refuse_recovery_audit ON audit_event").await.ok();
     t.db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_recovery_audit").await.ok();
     let taken = worker.claim().await.unwrap().expect("the expired lease is taken over");
+    let taken = taken.request();
     assert_eq!(taken.lease_owner.as_deref(), Some(worker.id()));
     let trail = audit::for_target(&t.db, "join_request", &stuck.id.to_string()).await.unwrap();
     assert_eq!(trail.iter().filter(|e| e.action == "join_request.lease_recovered").count(), 1);

@@ -1,7 +1,8 @@
 // A ZeroTier One service API with the embedded network controller, for the browser
 // tests: `X-ZT1-Auth`, `/status` (node address), `/controller`, networks upserted by
-// POST, members created by POST (404 for an unknown network), partial updates, `{}` on
-// 401 — as described in ../../shared/reference of the project.
+// POST, members created by POST (404 for an unknown network), partial updates, members
+// deleted by DELETE (the deleted member answered; 404 when unknown), `{}` on 401 — as
+// described in ../../shared/reference of the project.
 import http from "node:http";
 
 const port = Number(process.env.ZT_SIM_PORT ?? 3391);
@@ -67,6 +68,12 @@ http
           if (body.authorized === true && !stored.authorized) stored.lastAuthorizedCredentialType = "api";
           members.set(key, merge(stored, body, ["authorized", "ipAssignments", "noAutoAssignIps", "name"]));
           return json(res, 200, members.get(key));
+        }
+        if (req.method === "DELETE") {
+          const stored = members.get(key);
+          if (!stored) return json(res, 404);
+          members.delete(key);
+          return json(res, 200, stored);
         }
         return members.has(key) ? json(res, 200, members.get(key)) : json(res, 404);
       }

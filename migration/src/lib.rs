@@ -14,6 +14,7 @@ mod m20261128_000004_provisioning;
 mod m20261128_000005_audit;
 mod m20261128_000006_request_list_indexes;
 mod m20261201_000007_node_owner_and_throttle;
+mod m20261202_000008_lifecycle;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_audit::Migration),
             Box::new(m20261128_000006_request_list_indexes::Migration),
             Box::new(m20261201_000007_node_owner_and_throttle::Migration),
+            Box::new(m20261202_000008_lifecycle::Migration),
         ]
     }
 }

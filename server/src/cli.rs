@@ -29,6 +29,16 @@ pub enum Command {
     /// Check the configuration and every outside part it names (database, controller,
     /// PeeringDB, route servers); exit code 0 only when all pass. Changes nothing.
     Doctor(DoctorArgs),
+    /// Compare the controller and every route server with the database and repair what
+    /// differs (members changed or deleted by hand, peer files missing, altered or stray).
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ReconcileArgs {
+    /// Print every difference and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args, Default)]

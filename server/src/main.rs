@@ -45,6 +45,7 @@ fn main() -> ExitCode {
             Command::Users(command) => commands::users::run(&config, command).await,
             Command::Controller(command) => commands::controller::run(&config, command).await,
             Command::Doctor(args) => commands::doctor::run(&config, &args).await,
+            Command::Reconcile(args) => commands::reconcile::run(&config, &args).await,
         }
     });
     match result {

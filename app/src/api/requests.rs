@@ -64,6 +64,7 @@ pub async fn admin_requests(
     asn: Option<String>,
     zt_network_id: Option<String>,
     min_age_minutes: Option<String>,
+    flag: Option<String>,
     offset: Option<u64>,
 ) -> Result<AdminPage, AppError> {
     use crate::error::Detail;
@@ -78,6 +79,7 @@ pub async fn admin_requests(
         min_age_minutes: min_age_minutes.as_deref(),
         limit: None,
         offset: None,
+        flag: flag.as_deref(),
     };
     let query = AdminFilters::parse(&input).map_err(|e| {
         AppError::refused_with(contract::ErrorCode::ValidationError, Detail::Field { field: e.field.to_owned(), message: e.message })

@@ -1,9 +1,11 @@
 //! Small building blocks shared by pages.
 
+mod confirm;
 mod notice;
 mod poll;
 mod status;
 
+pub use confirm::Confirm;
 pub use notice::ErrorNotice;
 pub use poll::Live;
 pub use status::{short_time, StatusBadge};

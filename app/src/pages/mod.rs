@@ -10,6 +10,7 @@ mod dashboard;
 mod login;
 mod not_found;
 mod onboarding;
+mod request_actions;
 pub mod request_detail;
 mod root;
 

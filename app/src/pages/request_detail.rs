@@ -8,6 +8,7 @@ use crate::api::requests::{my_request, RequestDetail};
 use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
 use crate::i18n::{t_string, use_i18n};
 use crate::text::failure_message;
+use crate::pages::request_actions::MemberActions;
 use crate::viewer::RequireViewer;
 use crate::page_data;
 
@@ -36,8 +37,15 @@ fn OperatorRequest() -> impl IntoView {
                         Err(error) => view! { <Unavailable error/> }.into_any(),
                         Ok(detail) => {
                             let id = id();
-                            let live = Live::new(detail, |d| d.settled, move || my_request(id.clone()));
-                            view! { <RequestCard detail=Signal::derive(move || live.get())/> }.into_any()
+                            let fetch_id = id.clone();
+                            let live = Live::new(detail, |d| d.settled, move || my_request(fetch_id.clone()));
+                            let status = live.part(|d| d.summary.status);
+                            let changed = Callback::new(move |()| live.refresh());
+                            view! {
+                                <MemberActions id status changed/>
+                                <RequestCard detail=Signal::derive(move || live.get())/>
+                            }
+                            .into_any()
                         }
                     }
                 })}
@@ -69,6 +77,9 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
         detail.with(|d| (d.summary.status == RequestStatus::Failed).then(|| (d.last_error.clone(), d.last_error_code, d.last_error_at.clone())))
     });
     let facts = Memo::new(move |_| detail.with(|d| (d.summary.clone(), d.notes.clone())));
+    let standing = Memo::new(move |_| detail.with(|d| (d.summary.status, d.status_reason.clone())));
+    let converging = Memo::new(move |_| detail.with(|d| (d.converging, d.retiring_node_id.clone())));
+    let node_history = Memo::new(move |_| detail.with(|d| d.node_history.clone()));
     let membership: Memo<Option<Membership>> = Memo::new(move |_| detail.with(|d| d.membership.clone()));
     let timeline: Memo<Vec<TimelineEntry>> = Memo::new(move |_| detail.with(|d| d.timeline.clone()));
     view! {
@@ -94,6 +105,31 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
                 <p class="caption">{tr!(request.failed_next)}</p>
             </div>
         })}
+        {move || {
+            let (status, reason) = standing.get();
+            let title = match status {
+                RequestStatus::Suspended => tr!(request.suspended_title),
+                RequestStatus::Offboarding => tr!(request.offboarding_title),
+                RequestStatus::Removed => tr!(request.removed_title),
+                _ => return None,
+            };
+            Some(view! {
+                <div class="card notice" role="status">
+                    <h2>{title}</h2>
+                    {reason.map(|r| view! { <p>{r}</p> })}
+                    {(status == RequestStatus::Removed).then(|| view! { <p class="caption">{tr!(request.removed_text)}</p> })}
+                </div>
+            })
+        }}
+        {move || {
+            let (busy, retiring) = converging.get();
+            busy.then(|| view! {
+                <div class="card notice" role="status">
+                    <p>{tr!(request.converging)}</p>
+                    {retiring.map(|node| view! { <p class="caption">{tr!(request.retiring)} " " <code class="mono">{node}</code></p> })}
+                </div>
+            })
+        }}
         {move || {
             let (s, notes) = facts.get();
             view! {
@@ -123,6 +159,19 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
                 </dl>
             </div>
         })}
+        {move || {
+            let history = node_history.get();
+            (!history.is_empty()).then(|| view! {
+                <div class="card">
+                    <h2>{tr!(request.node_history)}</h2>
+                    <ul class="plain-list">
+                        {history.into_iter().map(|c| view! {
+                            <li><code class="mono">{c.from}</code> " → " <code class="mono">{c.to}</code> " " <time class="caption" datetime=c.at.clone()>{short_time(&c.at)}</time></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }}
         <div class="card">
             <h2>{tr!(request.history)}</h2>
             <ol class="timeline">

@@ -31,6 +31,20 @@ pub struct Model {
     pub provisioned_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the worker should next converge the controller and the route servers on
+    /// this request's status; `None` when they are believed to match.
+    pub sync_due_at: Option<DateTimeUtc>,
+    /// Failed convergence attempts in a row (the backoff grows with them).
+    pub sync_attempts: i32,
+    /// Bumped by every change of what the request asks for; an attempt only marks the
+    /// revision it started from as done.
+    pub desired_revision: i64,
+    /// The node a replacement took over from, until it is off the controller.
+    pub retiring_node_id: Option<String>,
+    /// Why an admin suspended or removed the member, or the member's note on leaving.
+    pub status_reason: Option<String>,
+    /// The requester no longer holds the ASN; an admin keeps, suspends or removes.
+    pub affiliation_lost_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

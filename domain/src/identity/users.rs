@@ -4,6 +4,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
+use crate::audit::{Actor, SystemActor};
 use crate::entities::user_asn::AsnSource;
 use crate::entities::{app_user, user_asn, user_network_access};
 use crate::types::Asn;
@@ -17,8 +18,20 @@ pub struct AsnGrant {
 }
 
 /// Makes the user's ASNs from `source` exactly `grants`. An ASN granted locally by the
-/// exchange wins over the same ASN from PeeringDB.
+/// exchange wins over the same ASN from PeeringDB. Requests on an ASN the user no
+/// longer holds at all are flagged for the admins (`requests::affiliation`).
 pub async fn replace_asns<C: ConnectionTrait>(conn: &C, user_id: Uuid, source: AsnSource, grants: &[AsnGrant]) -> Result<(), DbErr> {
+    let before: Vec<i64> = asns(conn, user_id).await?.into_iter().map(|a| a.asn).collect();
+    store_asns(conn, user_id, source, grants).await?;
+    let after: Vec<i64> = asns(conn, user_id).await?.into_iter().map(|a| a.asn).collect();
+    let actor = match source {
+        AsnSource::Peeringdb => Actor::System(SystemActor::Web),
+        AsnSource::Local => Actor::System(SystemActor::Cli),
+    };
+    crate::requests::affiliation::follow(conn, user_id, &before, &after, actor).await
+}
+
+async fn store_asns<C: ConnectionTrait>(conn: &C, user_id: Uuid, source: AsnSource, grants: &[AsnGrant]) -> Result<(), DbErr> {
     user_asn::Entity::delete_many()
         .filter(user_asn::Column::UserId.eq(user_id))
         .filter(user_asn::Column::Source.eq(source))

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::http::{AuthStyle, Http};
 use super::{
-    ip_list, tagged_request, AuthorizeMember, ControllerNetworkSpec, MemberResult, ProviderError, ProviderErrorKind,
+    check_deauthorized, gone_is_done, ip_list, tagged_request, AuthorizeMember, ControllerNetworkSpec, MemberResult, ProviderError, ProviderErrorKind,
     ProviderSettings, RemoteMember, ZeroTierProvider,
 };
 use crate::types::{ControllerAddress, NetworkId, NodeId};
@@ -87,6 +87,26 @@ impl ZeroTierProvider for Central {
             assigned_ips: assigned,
             provider_name: self.name(),
         })
+    }
+
+    async fn deauthorize_member(&self, network: &NetworkId, node: &NodeId) -> Result<(), ProviderError> {
+        let operation = format!("deauthorizing node {node} on network {network}");
+        let path = format!("/network/{network}/member/{node}");
+        let body = json!({"config": {"authorized": false}});
+        let (_, answer) = self.http.send(&operation, Method::POST, &path, Some(&body)).await?;
+        check_deauthorized(answer["config"]["authorized"].as_bool(), |detail| {
+            ProviderError::new(ProviderErrorKind::InvalidResponse, operation.clone(), self.http.url(&path), detail)
+        })
+    }
+
+    async fn delete_member(&self, network: &NetworkId, node: &NodeId) -> Result<(), ProviderError> {
+        if self.member(network, node).await?.is_none() {
+            return Ok(());
+        }
+        self.deauthorize_member(network, node).await?;
+        let operation = format!("deleting node {node} on network {network}");
+        let path = format!("/network/{network}/member/{node}");
+        gone_is_done(self.http.send(&operation, Method::DELETE, &path, None).await)
     }
 
     /// Central networks are managed in Central; the portal only checks they exist.

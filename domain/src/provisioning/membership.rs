@@ -30,7 +30,7 @@ pub async fn upsert<C: ConnectionTrait>(
     })
     .on_conflict(
         OnConflict::column(Column::JoinRequestId)
-            .update_columns([Column::MemberId, Column::IsAuthorized, Column::AssignedIps, Column::UpdatedAt])
+            .update_columns([Column::NodeId, Column::MemberId, Column::IsAuthorized, Column::AssignedIps, Column::UpdatedAt])
             .to_owned(),
     )
     .exec_without_returning(conn)

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod membership;
 pub mod ownership;
 pub mod preflight;
+pub mod reconcile;
 mod self_hosted;
 pub mod worker;
 
@@ -78,6 +79,14 @@ pub trait ZeroTierProvider: Send + Sync + std::fmt::Debug {
     /// Authorizes the node with exactly `ip_assignments` (no automatic addresses).
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError>;
 
+    /// Deauthorizes the node; its addresses stay in the member record (suspension).
+    async fn deauthorize_member(&self, network: &NetworkId, node: &NodeId) -> Result<(), ProviderError>;
+
+    /// Takes the node off the network: deauthorized first (a node that keeps asking for
+    /// its configuration is recreated by the controller, unauthorized), then deleted. A
+    /// member that is already gone counts as deleted.
+    async fn delete_member(&self, network: &NetworkId, node: &NodeId) -> Result<(), ProviderError>;
+
     /// Whether the network exists with the configured settings (self-hosted: name,
     /// privacy, assignment modes and the route of its prefix; Central: it exists). Reads
     /// only.
@@ -101,6 +110,23 @@ fn ip_list(value: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether a member answer says `authorized: false`.
+fn check_deauthorized(authorized: Option<bool>, invalid: impl FnOnce(String) -> ProviderError) -> Result<(), ProviderError> {
+    match authorized {
+        Some(false) => Ok(()),
+        other => Err(invalid(format!("the member was not deauthorized (authorized: {other:?})"))),
+    }
+}
+
+/// A deletion that found nothing to delete is done.
+fn gone_is_done(result: Result<(reqwest::StatusCode, serde_json::Value), ProviderError>) -> Result<(), ProviderError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind == ProviderErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The request id in a member name or description the portal wrote (the last word).

@@ -21,6 +21,11 @@ pub fn remote_conflict(request_id: Uuid, network: &NetworkId, node: &NodeId, rem
             ),
         ));
     }
+    // A member the portal wrote for this request is ours to correct, whatever was
+    // changed on it by hand.
+    if remote.request_id == Some(request_id) {
+        return None;
+    }
     let foreign: Vec<&str> = remote.ip_assignments.iter().filter(|ip| !ours.contains(ip)).map(String::as_str).collect();
     if remote.authorized && !foreign.is_empty() {
         return Some(Failure::new(
@@ -81,6 +86,11 @@ mod tests {
         assert_eq!(remote_conflict(id, &net, &node, &remote(true, &ours.iter().map(String::as_str).collect::<Vec<_>>(), Some(id)), &ours), None);
         assert_eq!(remote_conflict(id, &net, &node, &remote(true, &[], None), &ours), None, "authorized without addresses");
         assert_eq!(remote_conflict(id, &net, &node, &remote(false, &["2001:db8:1::99"], None), &ours), None, "deauthorized");
+        assert_eq!(
+            remote_conflict(id, &net, &node, &remote(true, &["2001:db8:1::99"], Some(id)), &ours),
+            None,
+            "our own member, its addresses changed by hand, is corrected"
+        );
     }
 
     #[test]

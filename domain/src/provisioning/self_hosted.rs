@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::http::{AuthStyle, Http};
-use super::{ip_list, tagged_request, AuthorizeMember, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings, RemoteMember, ZeroTierProvider};
+use super::{check_deauthorized, gone_is_done, ip_list, tagged_request, AuthorizeMember, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings, RemoteMember, ZeroTierProvider};
 use crate::types::{ControllerAddress, Ipv6Prefix, NetworkId, NodeId};
 
 /// How an exchange network must look on the controller.
@@ -122,6 +122,23 @@ impl ZeroTierProvider for SelfHostedController {
             assigned_ips: assigned,
             provider_name: self.name(),
         })
+    }
+
+    async fn deauthorize_member(&self, network: &NetworkId, node: &NodeId) -> Result<(), ProviderError> {
+        let operation = format!("deauthorizing node {node} on network {network}");
+        let path = format!("/controller/network/{network}/member/{node}");
+        let (_, answer) = self.http.send(&operation, Method::POST, &path, Some(&json!({"authorized": false}))).await?;
+        check_deauthorized(answer["authorized"].as_bool(), |detail| self.invalid(&operation, &path, detail))
+    }
+
+    async fn delete_member(&self, network: &NetworkId, node: &NodeId) -> Result<(), ProviderError> {
+        if self.member(network, node).await?.is_none() {
+            return Ok(());
+        }
+        self.deauthorize_member(network, node).await?;
+        let operation = format!("deleting node {node} on network {network}");
+        let path = format!("/controller/network/{network}/member/{node}");
+        gone_is_done(self.http.send(&operation, Method::DELETE, &path, None).await)
     }
 
     async fn network_as_configured(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {

@@ -6,12 +6,13 @@ use futures::future::BoxFuture;
 use sea_orm::{DatabaseTransaction, EntityTrait};
 
 use super::query::{admin_detail, RequestRecord};
+use super::lifecycle::{required_reason, retry_convergence};
 use super::{eligibility, RequestError};
 use crate::audit::Actor;
 use crate::db::begin_write;
 use crate::entities::join_request;
 use crate::provisioning::worker::notify_workers;
-use crate::workflow::{self, DecisionSource, RejectReason, TransitionError};
+use crate::workflow::{self, DecisionSource, RequestStatus, TransitionError};
 use crate::Services;
 
 async fn reload(services: &Services, id: Uuid) -> Result<RequestRecord, RequestError> {
@@ -48,19 +49,22 @@ pub async fn approve(services: &Services, admin: Uuid, id: Uuid) -> Result<Reque
 
 /// `pending → rejected`; the reason is required and shown to the operator.
 pub async fn reject(services: &Services, admin: Uuid, id: Uuid, reason: Option<&str>) -> Result<RequestRecord, RequestError> {
-    let reason = match reason {
-        None => return Err(RequestError::RejectReasonRequired),
-        Some(text) if text.trim().is_empty() => return Err(RequestError::RejectReasonRequired),
-        Some(text) => RejectReason::parse(text).ok_or_else(|| {
-            RequestError::validation("reject_reason", format!("the reason must be at most {} characters", RejectReason::MAX_CHARS))
-        })?,
+    let reason = match required_reason(reason, RequestError::RejectReasonRequired) {
+        Err(RequestError::Validation { message, .. }) => return Err(RequestError::validation("reject_reason", message)),
+        other => other?,
     };
     workflow::reject(&services.db, id, Actor::User(admin), &reason).await?;
     reload(services, id).await
 }
 
-/// `failed → approved`: provision again.
+/// `failed → approved`: provision again. An `offboarding` request instead gets its next
+/// attempt to leave the controller and the route servers now.
 pub async fn retry(services: &Services, admin: Uuid, id: Uuid) -> Result<RequestRecord, RequestError> {
+    let current = join_request::Entity::find_by_id(id).one(&services.db).await?.ok_or(RequestError::NotFound)?;
+    if current.status == RequestStatus::Offboarding {
+        retry_convergence(services, admin, id).await?;
+        return reload(services, id).await;
+    }
     while_eligible(services, id, |txn| Box::pin(workflow::retry(txn, id, Actor::User(admin)))).await?;
     notify_workers(services).await;
     reload(services, id).await

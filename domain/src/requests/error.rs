@@ -29,6 +29,12 @@ pub enum RequestError {
     NotFound,
     #[error("a reason is required to reject a request")]
     RejectReasonRequired,
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("the previous node {0} is still being taken off the controller; try again in a minute")]
+    ReplacementInProgress(String),
+    #[error("the requester of this request has not lost its ASN")]
+    NotFlagged,
     #[error("the request is {current}; it cannot become {to}")]
     InvalidTransition { current: RequestStatus, to: RequestStatus },
     #[error(transparent)]
@@ -56,6 +62,9 @@ impl RequestError {
             Self::RequesterNotEligible(_) => ErrorCode::RequesterNotEligible,
             Self::NotFound => ErrorCode::RequestNotFound,
             Self::RejectReasonRequired => ErrorCode::RejectReasonRequired,
+            Self::ReasonRequired => ErrorCode::ReasonRequired,
+            Self::ReplacementInProgress(_) => ErrorCode::ReplacementInProgress,
+            Self::NotFlagged => ErrorCode::AffiliationNotLost,
             Self::InvalidTransition { .. } => ErrorCode::InvalidStatusTransition,
             Self::Database(_) => ErrorCode::InternalError,
         }

@@ -79,6 +79,8 @@ pub struct AdminFilters {
     pub zt_network_id: Option<String>,
     /// Only requests at least this old.
     pub min_age_minutes: Option<u32>,
+    /// Only requests whose requester lost the ASN (`flag=affiliation_lost`).
+    pub affiliation_lost: bool,
 }
 
 /// The admin queue's parameters as a client sends them (query parameters or form
@@ -91,6 +93,8 @@ pub struct FilterInput<'a> {
     pub min_age_minutes: Option<&'a str>,
     pub limit: Option<&'a str>,
     pub offset: Option<&'a str>,
+    /// `affiliation_lost`, or blank.
+    pub flag: Option<&'a str>,
 }
 
 /// A parameter that cannot be used, and why.
@@ -145,6 +149,11 @@ impl AdminFilters {
             }
             other => other.map(|m| m as u32),
         };
+        let affiliation_lost = match present_value(input.flag) {
+            None => false,
+            Some("affiliation_lost") => true,
+            Some(_) => return Err(invalid("flag", "flag must be affiliation_lost".into())),
+        };
         let limit = number("limit", input.limit)?.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {
             return Err(invalid("limit", format!("limit must be between 1 and {MAX_PAGE_SIZE}")));
@@ -153,7 +162,7 @@ impl AdminFilters {
         if offset > MAX_OFFSET {
             return Err(invalid("offset", format!("offset must be at most {MAX_OFFSET}")));
         }
-        Ok(AdminQuery { filters: AdminFilters { status, asn, zt_network_id, min_age_minutes }, limit, offset })
+        Ok(AdminQuery { filters: AdminFilters { status, asn, zt_network_id, min_age_minutes, affiliation_lost }, limit, offset })
     }
 }
 
@@ -182,6 +191,9 @@ fn admin_matches(filters: &AdminFilters) -> Select<join_request::Entity> {
     if let Some(minutes) = filters.min_age_minutes {
         let before = Utc::now() - Duration::minutes(minutes.into());
         select = select.filter(join_request::Column::RequestedAt.lte(before));
+    }
+    if filters.affiliation_lost {
+        select = select.filter(join_request::Column::AffiliationLostAt.is_not_null());
     }
     select
 }
@@ -265,6 +277,7 @@ mod tests {
             min_age_minutes: Some("30"),
             limit: Some("1000"),
             offset: Some(" 5 "),
+            flag: Some("affiliation_lost"),
         })
         .unwrap();
         assert_eq!(q.filters.status, Some(RequestStatus::Failed));
@@ -272,6 +285,7 @@ mod tests {
         assert_eq!(q.filters.zt_network_id.as_deref(), Some("8056c2e21c000001"));
         assert_eq!(q.filters.min_age_minutes, Some(30));
         assert_eq!((q.limit, q.offset), (1000, 5));
+        assert!(q.filters.affiliation_lost);
         assert_eq!(AdminFilters::parse(&FilterInput { status: Some(" "), ..Default::default() }).unwrap().filters.status, None);
     }
 
@@ -290,6 +304,7 @@ mod tests {
         assert_eq!(one(|i| i.offset = Some("-1")), "offset");
         assert_eq!(one(|i| i.offset = Some("9223372036854775808")), "offset");
         assert_eq!(one(|i| i.min_age_minutes = Some("x")), "min_age_minutes");
+        assert_eq!(one(|i| i.flag = Some("lost")), "flag");
         assert_eq!(one(|i| i.min_age_minutes = Some("4000000000")), "min_age_minutes");
         assert_eq!(one(|i| i.min_age_minutes = Some("52704001")), "min_age_minutes");
         assert!(AdminFilters::parse(&FilterInput { min_age_minutes: Some("52704000"), ..Default::default() }).is_ok());

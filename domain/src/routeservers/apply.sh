@@ -1,8 +1,9 @@
-# Installs one ZT-IX peer file on a BIRD route server and applies it:
-# write (atomically), `birdc configure check`, `birdc configure timeout N`,
+# Installs (or removes) one ZT-IX peer file on a BIRD route server and applies it:
+# write atomically (or remove), `birdc configure check`, `birdc configure timeout N`,
 # `birdc configure confirm`. Any failure puts back what was there before and
-# reconfigures. Arguments: <config dir> <file name> <timeout seconds> <lock wait seconds>;
-# the file itself is embedded below (base64) by ZT-IX before the script is sent.
+# reconfigures. Arguments: <config dir> <file name> <timeout seconds> <lock wait seconds>
+# <write|remove>; the file itself is embedded below (base64) by ZT-IX before the script
+# is sent (empty for a removal).
 #
 # `configure timeout/confirm/undo` act on the whole daemon, so one change at a time may
 # be between write and confirm: the script holds an exclusive lock on
@@ -10,7 +11,7 @@
 # rollback). A run that is interrupted (signal, lost connection) restores the previous
 # file; one that was killed outright leaves a journal that the next run replays first.
 set -u
-dir=$1 name=$2 timeout=$3 lock_wait=$4
+dir=$1 name=$2 timeout=$3 lock_wait=$4 mode=${5:-write}
 file="$dir/$name" tmp="$dir/.$name.new" before="$dir/.$name.before" absent="$dir/.$name.absent"
 step() { printf 'step: %s\n' "$1"; }
 
@@ -43,14 +44,20 @@ for journal in "$dir"/.*.before "$dir"/.*.absent; do
 done
 [ "$recovered" = 1 ] && { echo "recovered an interrupted change"; birdc configure >/dev/null 2>&1 || true; }
 
-step write
 trap 'restore; exit 15' HUP INT TERM PIPE
-base64 -d > "$tmp" <<'ZTIX_PEER_FILE' || { rm -f "$tmp"; echo "cannot write $tmp"; exit 13; }
+if [ "$mode" = remove ]; then
+  step remove
+  if [ -f "$file" ]; then unchanged=0; cp -p "$file" "$before"; else unchanged=1; : > "$absent"; fi || { echo "cannot write in $dir"; exit 13; }
+  rm -f "$file" || { restore; exit 13; }
+else
+  step write
+  base64 -d > "$tmp" <<'ZTIX_PEER_FILE' || { rm -f "$tmp"; echo "cannot write $tmp"; exit 13; }
 __ZTIX_PEER_FILE__
 ZTIX_PEER_FILE
-if [ -f "$file" ] && cmp -s "$tmp" "$file"; then unchanged=1; else unchanged=0; fi
-if [ -f "$file" ]; then cp -p "$file" "$before" || { rm -f "$tmp"; exit 13; }; else : > "$absent" || { rm -f "$tmp"; exit 13; }; fi
-mv -f "$tmp" "$file" || { restore; exit 13; }
+  if [ -f "$file" ] && cmp -s "$tmp" "$file"; then unchanged=1; else unchanged=0; fi
+  if [ -f "$file" ]; then cp -p "$file" "$before" || { rm -f "$tmp"; exit 13; }; else : > "$absent" || { rm -f "$tmp"; exit 13; }; fi
+  mv -f "$tmp" "$file" || { restore; exit 13; }
+fi
 
 step check
 out=$(birdc configure check 2>&1); rc=$?

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use render::PeerConfig;
-pub use ssh::{apply_script, probe, HostOutcome, HostResult, HostTurns, ProbeOutcome};
+pub use ssh::{apply_script, list, probe, FileChange, HostOutcome, HostResult, HostTurns, ProbeOutcome};
 
 /// One route server as configured (`host` or `host:port`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,9 +42,19 @@ pub struct RouteServerSettings {
 /// Pushes `peer` to every route server at once; one result per host, in configuration order.
 pub async fn push(settings: &RouteServerSettings, peer: &PeerConfig) -> Vec<HostResult> {
     let content = peer.render();
-    let name = peer.file_name();
-    let pushes = settings.hosts.iter().map(|host| ssh::apply(settings, host, &name, &content));
-    futures::future::join_all(pushes).await
+    change_everywhere(settings, &peer.file_name(), FileChange::Write(&content)).await
+}
+
+/// Writes or removes the file `name` on every route server at once, each with the same
+/// per-host sequence (change, check, timed configure, confirm; rollback on that host).
+pub async fn change_everywhere(settings: &RouteServerSettings, name: &str, change: FileChange<'_>) -> Vec<HostResult> {
+    let changes = settings.hosts.iter().map(|host| ssh::apply(settings, host, name, change));
+    futures::future::join_all(changes).await
+}
+
+/// Changes one file on one host (a stray file found by the drift check).
+pub async fn change_on(settings: &RouteServerSettings, host: &RouteServer, name: &str, change: FileChange<'_>) -> HostResult {
+    ssh::apply(settings, host, name, change).await
 }
 
 /// The request's `last_error` when some hosts failed: each failed host, as configured,

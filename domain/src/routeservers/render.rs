@@ -29,6 +29,9 @@ pub struct PeerConfig {
     pub network_name: String,
     pub max_prefixes_v4: u32,
     pub max_prefixes_v6: u32,
+    /// The member is suspended: every session is configured `disabled` (BIRD shuts it
+    /// down on reconfigure and keeps it down until the file is active again).
+    pub shut_down: bool,
 }
 
 /// Prefixes no member may announce (RFC 6890 and friends), with the lengths covered.
@@ -51,7 +54,18 @@ const V6_LENGTHS: (u8, u8) = (16, 48);
 impl PeerConfig {
     /// `ztix-<request id>.conf`
     pub fn file_name(&self) -> String {
-        format!("ztix-{}.conf", self.request_id)
+        Self::file_name_of(self.request_id)
+    }
+
+    /// The peer file name of a request.
+    pub fn file_name_of(request_id: Uuid) -> String {
+        format!("ztix-{request_id}.conf")
+    }
+
+    /// The request a peer file name belongs to, if it is one of ours.
+    pub fn request_of(file_name: &str) -> Option<Uuid> {
+        let id = file_name.strip_prefix("ztix-")?.strip_suffix(".conf")?;
+        Uuid::parse_str(id).ok().filter(|u| Self::file_name_of(*u) == file_name)
     }
 
     /// The prefix of every symbol in the file: a letter, then hex digits only.
@@ -66,6 +80,9 @@ impl PeerConfig {
         // Writing into a String cannot fail.
         let _ = writeln!(out, "# ZT-IX route-server peer: AS{asn} on {}, join request {}.", sanitize(&self.network_name), self.request_id);
         let _ = writeln!(out, "# Managed by ZT-IX; changes here are overwritten.");
+        if self.shut_down {
+            let _ = writeln!(out, "# Suspended by the exchange: the sessions are shut down.");
+        }
         let _ = writeln!(out);
         let mut addresses = self.addresses.clone();
         addresses.sort();
@@ -96,6 +113,9 @@ impl PeerConfig {
             let _ = writeln!(out, "  local as {};", self.local_asn.get());
             let _ = writeln!(out, "  neighbor {address} as {asn};");
             let _ = writeln!(out, "  rs client;");
+            if self.shut_down {
+                let _ = writeln!(out, "  disabled;");
+            }
             let extended = if address.is_ipv6() { "    extended next hop on;\n" } else { "" };
             let _ = writeln!(out, "  ipv4 {{");
             let _ = write!(out, "{extended}");
@@ -132,6 +152,7 @@ mod tests {
             network_name: "ZT-IX Frankfurt".into(),
             max_prefixes_v4: 1000,
             max_prefixes_v6: 500,
+            shut_down: false,
         }
     }
 
@@ -156,6 +177,17 @@ mod tests {
         b.addresses.reverse();
         assert_eq!(a.render(), b.render());
         assert!(a.render().contains("protocol bgp ztix_3f2b8a4e1c2d4e5f9a8b7c6d5e4f3a2b_2 {"));
+    }
+
+    #[test]
+    fn a_suspended_member_differs_only_by_its_disabled_sessions() {
+        let active = example();
+        let suspended = PeerConfig { shut_down: true, ..example() };
+        let (a, s) = (active.render(), suspended.render());
+        assert_eq!(s.matches("  disabled;\n").count(), 1);
+        let without: String = s.lines().filter(|l| *l != "  disabled;" && !l.starts_with("# Suspended")).map(|l| format!("{l}\n")).collect();
+        assert_eq!(without, a, "resuming restores the active bytes exactly");
+        assert_eq!(active.file_name(), suspended.file_name());
     }
 
     #[test]

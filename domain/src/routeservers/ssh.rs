@@ -58,10 +58,28 @@ pub fn apply_script(content: &str) -> String {
     APPLY_SCRIPT.replace("__ZTIX_PEER_FILE__", &lines.join("\n"))
 }
 
-pub async fn apply(settings: &RouteServerSettings, host: &RouteServer, name: &str, content: &str) -> HostResult {
+/// What to do with one peer file on a host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileChange<'a> {
+    /// Install these bytes.
+    Write(&'a str),
+    /// Take the file away (its protocols go with it).
+    Remove,
+}
+
+impl FileChange<'_> {
+    fn mode(self) -> &'static str {
+        match self {
+            Self::Write(_) => "write",
+            Self::Remove => "remove",
+        }
+    }
+}
+
+pub async fn apply(settings: &RouteServerSettings, host: &RouteServer, name: &str, change: FileChange<'_>) -> HostResult {
     let lock = settings.turns.of(host);
     let _turn = lock.lock().await;
-    let outcome = run(settings, host, name, content).await;
+    let outcome = run(settings, host, name, change).await;
     HostResult { host: host.label.clone(), outcome }
 }
 
@@ -72,7 +90,7 @@ fn lock_wait(settings: &RouteServerSettings) -> Duration {
 
 /// The remote command, each argument quoted for the remote shell (ssh joins them into
 /// one line that the remote shell splits again).
-fn remote_command(settings: &RouteServerSettings, name: &str) -> Result<String, String> {
+fn remote_command(settings: &RouteServerSettings, name: &str, mode: &str) -> Result<String, String> {
     let args = [
         "sh".to_owned(),
         "-s".to_owned(),
@@ -81,6 +99,7 @@ fn remote_command(settings: &RouteServerSettings, name: &str) -> Result<String, 
         name.to_owned(),
         settings.configure_timeout.as_secs().max(1).to_string(),
         lock_wait(settings).as_secs().to_string(),
+        mode.to_owned(),
     ];
     let quoted: Result<Vec<_>, _> = args.iter().map(|a| shlex::try_quote(a).map(|q| q.into_owned())).collect();
     quoted.map(|q| q.join(" ")).map_err(|e| format!("the remote directory cannot be passed to the shell: {e}"))
@@ -124,8 +143,8 @@ fn ssh(settings: &RouteServerSettings, host: &RouteServer, command: String) -> R
     Ok(ssh)
 }
 
-async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, content: &str) -> HostOutcome {
-    let mut command = match remote_command(settings, name).and_then(|command| ssh(settings, host, command)) {
+async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, change: FileChange<'_>) -> HostOutcome {
+    let mut command = match remote_command(settings, name, change.mode()).and_then(|command| ssh(settings, host, command)) {
         Ok(command) => command,
         Err(detail) => return HostOutcome::Failed { step: "connect", detail },
     };
@@ -133,7 +152,10 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
         Ok(child) => child,
         Err(e) => return HostOutcome::Failed { step: "connect", detail: format!("cannot run ssh: {e}") },
     };
-    let script = apply_script(content);
+    let script = apply_script(match change {
+        FileChange::Write(content) => content,
+        FileChange::Remove => "",
+    });
     if let Some(mut stdin) = child.stdin.take() {
         // A write error means ssh exited early (refused, unknown host key); its output says why.
         let _ = stdin.write_all(script.as_bytes()).await;
@@ -166,6 +188,41 @@ async fn run(settings: &RouteServerSettings, host: &RouteServer, name: &str, con
         }
         None => HostOutcome::Failed { step: "remote command", detail: "ssh was killed".into() },
     }
+}
+
+/// Lists the peer files on a route server with their SHA-256, for the drift check.
+const LIST_SCRIPT: &str = r#"dir=$1
+[ -d "$dir" ] || { echo "$dir does not exist"; exit 22; }
+cd "$dir" || exit 22
+for f in ztix-*.conf; do [ -f "$f" ] && sha256sum -- "$f"; done
+echo "end of list"
+"#;
+
+/// The peer files on `host`, by name, with the hex SHA-256 of each.
+pub async fn list(settings: &RouteServerSettings, host: &RouteServer) -> Result<Vec<(String, String)>, String> {
+    let remote = shlex::try_quote(&settings.remote_dir)
+        .map(|dir| format!("sh -s -- {dir}"))
+        .map_err(|e| format!("the remote directory cannot be passed to the shell: {e}"))?;
+    let mut child = ssh(settings, host, remote)?.spawn().map_err(|e| format!("cannot run ssh: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(LIST_SCRIPT.as_bytes()).await;
+    }
+    let limit = settings.connect_timeout + Duration::from_secs(30);
+    let output = match tokio::time::timeout(limit, child.wait_with_output()).await {
+        Ok(Ok(output)) => output,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err(format!("no answer within {limit:?}")),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if output.status.code() != Some(0) || !stdout.lines().any(|l| l == "end of list") {
+        let said = if stdout.trim().is_empty() { last_lines(&String::from_utf8_lossy(&output.stderr), 2) } else { last_lines(&stdout, 2) };
+        return Err(if said.is_empty() { format!("listing the peer files failed ({})", output.status) } else { said });
+    }
+    Ok(stdout
+        .lines()
+        .filter_map(|line| line.split_once("  "))
+        .map(|(hash, name)| (name.trim().to_owned(), hash.trim().to_owned()))
+        .collect())
 }
 
 /// Checks run on a route server by `zt-ix doctor`: `birdc` answers, the peer directory
@@ -243,15 +300,15 @@ mod tests {
 
     #[test]
     fn the_remote_directory_reaches_the_remote_shell_as_one_word() {
-        let command = remote_command(&settings("/etc/bird/ztix peers; rm -rf /"), "ztix-x.conf").unwrap();
-        assert_eq!(command, "sh -s -- '/etc/bird/ztix peers; rm -rf /' ztix-x.conf 60 150");
+        let command = remote_command(&settings("/etc/bird/ztix peers; rm -rf /"), "ztix-x.conf", "write").unwrap();
+        assert_eq!(command, "sh -s -- '/etc/bird/ztix peers; rm -rf /' ztix-x.conf 60 150 write");
         assert_eq!(shlex::split(&command).unwrap()[3], "/etc/bird/ztix peers; rm -rf /");
     }
 
     #[tokio::test]
     async fn a_host_that_looks_like_an_option_is_never_passed_to_ssh() {
         let host = RouteServer { label: "-oProxyCommand=x".into(), host: "-oProxyCommand=x".into(), port: 22 };
-        let outcome = run(&settings("/etc/bird/ztix-peers"), &host, "ztix-x.conf", "").await;
+        let outcome = run(&settings("/etc/bird/ztix-peers"), &host, "ztix-x.conf", FileChange::Remove).await;
         assert!(matches!(outcome, HostOutcome::Failed { step: "connect", .. }), "{outcome:?}");
     }
 }

@@ -91,11 +91,37 @@ pub struct WorkerSettings {
     pub request_timeout_seconds: u32,
     /// The first retry of a transient error waits this long; each later one twice as long.
     pub retry_backoff_milliseconds: u32,
+    /// A failed convergence (leaving, suspending, resuming, replacing a node) is tried
+    /// again after this long, doubling with each failure in a row …
+    pub converge_backoff_seconds: u32,
+    /// … up to this long.
+    pub converge_backoff_max_seconds: u32,
+    /// How often the periodic pass compares the controller and every route server with
+    /// the database and repairs drift (0: never; `zt-ix reconcile` still works).
+    pub reconcile_interval_seconds: u32,
 }
 
 impl Default for WorkerSettings {
     fn default() -> Self {
-        Self { lease_seconds: 60, concurrency: 4, transient_retries: 3, request_timeout_seconds: 10, retry_backoff_milliseconds: 250 }
+        Self {
+            lease_seconds: 60,
+            concurrency: 4,
+            transient_retries: 3,
+            request_timeout_seconds: 10,
+            retry_backoff_milliseconds: 250,
+            converge_backoff_seconds: 30,
+            converge_backoff_max_seconds: 1800,
+            reconcile_interval_seconds: 600,
+        }
+    }
+}
+
+impl WorkerSettings {
+    /// How long to wait after `failures` failed convergence attempts in a row.
+    pub fn converge_backoff(&self, failures: u32) -> chrono::Duration {
+        let base = u64::from(self.converge_backoff_seconds);
+        let wait = base.saturating_mul(1u64 << failures.saturating_sub(1).min(20)).min(u64::from(self.converge_backoff_max_seconds));
+        chrono::Duration::seconds(wait as i64)
     }
 }
 
@@ -171,12 +197,16 @@ impl RuntimeSettings {
             ("worker.lease_seconds", self.worker.lease_seconds),
             ("worker.concurrency", self.worker.concurrency),
             ("worker.request_timeout_seconds", self.worker.request_timeout_seconds),
+            ("worker.converge_backoff_seconds", self.worker.converge_backoff_seconds),
             ("route_servers.max_prefixes_v4", self.route_servers.max_prefixes_v4),
             ("route_servers.max_prefixes_v6", self.route_servers.max_prefixes_v6),
             ("route_servers.configure_timeout_seconds", self.route_servers.configure_timeout_seconds),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
             return Err(format!("{key} must be greater than 0"));
+        }
+        if self.worker.converge_backoff_max_seconds < self.worker.converge_backoff_seconds {
+            return Err("worker.converge_backoff_max_seconds must be at least worker.converge_backoff_seconds".into());
         }
         if self.auth.password_min_length < 8 {
             return Err("auth.password_min_length must be at least 8".into());

@@ -51,7 +51,7 @@ impl RejectReason {
 }
 
 /// One edge of the status machine with what it writes besides the status.
-struct Change {
+pub(super) struct Change {
     from: RequestStatus,
     to: RequestStatus,
     actor: Actor,
@@ -63,38 +63,44 @@ struct Change {
 }
 
 impl Change {
-    fn new(from: RequestStatus, to: RequestStatus, actor: Actor, action: AuditAction) -> Self {
+    pub(super) fn new(from: RequestStatus, to: RequestStatus, actor: Actor, action: AuditAction) -> Self {
         debug_assert!(from.can_become(to), "{from} → {to} is not an edge");
         Self { from, to, actor, action, sets: Vec::new(), guard: None, metadata: Vec::new() }
     }
 
-    fn set(mut self, column: Column, value: impl Into<SimpleExpr>) -> Self {
+    pub(super) fn set(mut self, column: Column, value: impl Into<SimpleExpr>) -> Self {
         self.sets.push((column, value.into()));
         self
     }
 
-    fn meta(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+    pub(super) fn meta(mut self, key: &'static str, value: impl Into<Value>) -> Self {
         self.metadata.push((key, value.into()));
         self
     }
 
-    fn held_by(mut self, worker: &str) -> Self {
-        self.guard = Some(Condition::all().add(Column::LeaseOwner.eq(worker)));
+    pub(super) fn held_by(mut self, worker: &str) -> Self {
+        self.guard = Some(self.guard.take().unwrap_or_else(Condition::all).add(Column::LeaseOwner.eq(worker)));
+        self
+    }
+
+    /// One more condition for the update.
+    pub(super) fn and_where(mut self, condition: SimpleExpr) -> Self {
+        self.guard = Some(self.guard.take().unwrap_or_else(Condition::all).add(condition));
         self
     }
 }
 
 /// SQL NULL typed for a text column (PostgreSQL wants the type to match).
-fn null_text() -> SimpleExpr {
+pub(super) fn null_text() -> SimpleExpr {
     Expr::value(Option::<String>::None)
 }
 
 /// SQL NULL typed for a timestamp column.
-fn null_time() -> SimpleExpr {
+pub(super) fn null_time() -> SimpleExpr {
     Expr::value(Option::<chrono::DateTime<Utc>>::None)
 }
 
-async fn apply<C: TransactionTrait>(
+pub(super) async fn apply<C: TransactionTrait>(
     db: &C,
     id: Uuid,
     change: Change,
@@ -135,7 +141,7 @@ async fn apply<C: TransactionTrait>(
     Ok(request)
 }
 
-async fn current_status<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<RequestStatus>, DbErr> {
+pub(super) async fn current_status<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Option<RequestStatus>, DbErr> {
     Ok(join_request::Entity::find_by_id(id).one(conn).await?.map(|r| r.status))
 }
 

@@ -108,9 +108,14 @@ impl From<domain::requests::RequestError> for ApiError {
             E::RequesterNotEligible(why) => Self::new(code, message).detail("reason", why.as_str()),
             E::InvalidTransition { current, .. } => Self::new(code, message).detail("current_status", current.as_str()),
             E::Database(e) => Self::internal(e),
-            E::AsnNotAuthorized(_) | E::NetworkNotAuthorized(_) | E::InvalidNetwork(_) | E::NotFound | E::RejectReasonRequired => {
-                Self::new(code, message)
-            }
+            E::ReasonRequired => Self::new(code, message).detail("field", "reason"),
+            E::ReplacementInProgress(old) => Self::new(code, message).detail("retiring_node_id", old),
+            E::AsnNotAuthorized(_)
+            | E::NetworkNotAuthorized(_)
+            | E::InvalidNetwork(_)
+            | E::NotFound
+            | E::RejectReasonRequired
+            | E::NotFlagged => Self::new(code, message),
         }
     }
 }

@@ -98,7 +98,8 @@ pub struct RequestView {
     pub user_id: String,
     pub asn: i64,
     pub zt_network_id: String,
-    /// `pending`, `approved`, `provisioning`, `active`, `rejected` or `failed`.
+    /// `pending`, `approved`, `provisioning`, `active`, `rejected`, `failed`,
+    /// `withdrawn`, `offboarding`, `removed` or `suspended`.
     #[schema(value_type = String, example = "pending")]
     pub status: RequestStatus,
     pub node_id: Option<String>,
@@ -117,9 +118,20 @@ pub struct RequestView {
     pub decided_at: Option<String>,
     pub provisioned_at: Option<String>,
     pub updated_at: String,
+    /// Kept for good once assigned: a removed request's address is retired, never reused.
     pub assigned_ipv6: Option<String>,
     pub ipv6_assignment: Option<Ipv6AssignmentView>,
     pub membership: Option<MembershipView>,
+    /// Why an admin suspended or removed the member, or the member's note on leaving.
+    pub status_reason: Option<String>,
+    /// The node a replacement took over from, while it is being taken off the controller.
+    pub retiring_node_id: Option<String>,
+    /// When the requester stopped holding the request's ASN (admins decide what happens).
+    pub affiliation_lost_at: Option<String>,
+    /// The controller and the route servers are still being brought in line with the status.
+    pub converging: bool,
+    /// After a failed attempt: when the next one is due.
+    pub next_attempt_at: Option<String>,
 }
 
 impl RequestView {
@@ -171,6 +183,11 @@ impl RequestView {
                 created_at: rfc3339(a.created_at),
             }),
             membership,
+            status_reason: r.status_reason.clone(),
+            retiring_node_id: r.retiring_node_id.clone(),
+            affiliation_lost_at: r.affiliation_lost_at.map(rfc3339),
+            converging: r.sync_due_at.is_some(),
+            next_attempt_at: r.sync_due_at.filter(|_| r.sync_attempts > 0).map(rfc3339),
         })
     }
 }

@@ -3,5 +3,6 @@
 pub mod controller;
 pub mod doctor;
 pub mod migrate;
+pub mod reconcile;
 pub mod serve;
 pub mod users;

@@ -73,7 +73,7 @@ pub async fn wait_for_status(app: &TestApp, cookie: &str, id: &str, status: &str
     panic!("request {id} did not become {status}: {last:#}");
 }
 
-async fn setup(backend: Backend) -> (TestApp, ControllerSim) {
+pub async fn setup(backend: Backend) -> (TestApp, ControllerSim) {
     let sim = ControllerSim::start().await;
     let url = sim.url();
     let app = spawn_app_with_worker(backend, &[("ZT_CONTROLLER_BASE_URL", &url), ("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)], SUFFIX_TOML).await;
@@ -81,7 +81,7 @@ async fn setup(backend: Backend) -> (TestApp, ControllerSim) {
     (app, sim)
 }
 
-async fn both(test: impl AsyncFn(Backend)) {
+pub async fn both(test: impl AsyncFn(Backend)) {
     crate::helpers::within_limit(test(Backend::Sqlite)).await;
     crate::helpers::within_limit(test(Backend::Postgres)).await;
 }

@@ -21,14 +21,14 @@ use crate::support::worker_services::worker_services;
 use crate::support::zt_controller::{ControllerSim, Fault, TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_zt-ix");
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
-fn start_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path) -> Server {
+pub(crate) fn start_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path) -> Server {
     spawn_server(db, sim, config, &["serve"], &[("RUST_LOG", "warn")], Stdio::null())
 }
 
@@ -54,7 +54,7 @@ fn spawn_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path, args
     Server { child, base: format!("http://127.0.0.1:{port}") }
 }
 
-async fn ready(server: &mut Server) {
+pub(crate) async fn ready(server: &mut Server) {
     let client = reqwest::Client::new();
     let url = format!("{}/readyz", server.base);
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -68,7 +68,7 @@ async fn ready(server: &mut Server) {
     panic!("zt-ix did not become ready");
 }
 
-async fn login(base: &str, username: &str) -> String {
+pub(crate) async fn login(base: &str, username: &str) -> String {
     let response = reqwest::Client::new()
         .post(format!("{base}/api/v1/auth/local/login"))
         .json(&json!({"username": username, "password": PASSWORD}))

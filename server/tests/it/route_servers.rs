@@ -34,7 +34,7 @@ async fn portal(route_server_env: Vec<(String, String)>) -> (TestApp, Controller
     portal_on(Backend::Sqlite, route_server_env).await
 }
 
-async fn portal_on(backend: Backend, route_server_env: Vec<(String, String)>) -> (TestApp, ControllerSim) {
+pub async fn portal_on(backend: Backend, route_server_env: Vec<(String, String)>) -> (TestApp, ControllerSim) {
     let sim = ControllerSim::start().await;
     let mut vars = route_server_env;
     vars.push(("ZT_CONTROLLER_BASE_URL".into(), sim.url()));

@@ -38,9 +38,9 @@ fn Queue() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
     let page = page_data::load(
-        move || (param("status"), param("asn"), param("zt_network_id"), param("min_age_minutes"), param("offset")),
-        |(status, asn, network, age, offset)| {
-            admin_requests(status, asn, network, age, offset.and_then(|o| o.parse().ok()))
+        move || (param("status"), param("asn"), param("zt_network_id"), param("min_age_minutes"), param("flag"), param("offset")),
+        |(status, asn, network, age, flag, offset)| {
+            admin_requests(status, asn, network, age, flag, offset.and_then(|o| o.parse().ok()))
         },
     );
     let networks = page_data::load(|| (), |_| list_networks());
@@ -87,6 +87,10 @@ fn Queue() -> impl IntoView {
                             view! { <option value=*v selected=move || selected("min_age_minutes", v)>{move || label(i18n.get_locale())}</option> }
                         }).collect_view()}
                     </select>
+                </div>
+                <div class="field checkbox-field">
+                    <input id="filter-flag" type="checkbox" name="flag" value="affiliation_lost" checked=move || selected("flag", "affiliation_lost")/>
+                    <label for="filter-flag">{tr!(admin.filter_affiliation_lost)}</label>
                 </div>
                 <button type="submit" class="button secondary">{tr!(admin.filter)}</button>
             </form>
@@ -152,7 +156,10 @@ fn QueueTable(page: AdminPage, query: leptos_router::params::ParamsMap) -> impl 
                             <td data-label=asn><code class="mono">"AS"{r.asn}</code></td>
                             <td data-label=network>{r.network_name}</td>
                             <td data-label=node><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
-                            <td data-label=status><StatusBadge status=r.status/></td>
+                            <td data-label=status>
+                                <StatusBadge status=r.status/>
+                                {r.affiliation_lost.then(|| view! { " " <span class="flag">{tr!(request.affiliation_lost_flag)}</span> })}
+                            </td>
                             <td data-label=ipv6>{match r.assigned_ipv6 {
                                 Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
                                 None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),

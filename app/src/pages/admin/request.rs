@@ -6,11 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::requests::{admin_request, ApproveRequest, RejectRequest, RetryRequest};
-use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
+use crate::api::lifecycle::{KeepMember, OffboardMember, ResumeMember, SuspendMember};
+use crate::components::{short_time, Confirm, ErrorNotice, Live, StatusBadge};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::pages::request_detail::{RequestCard, Unavailable};
-use crate::text::{asn_source_label, audit_action_label, decision_label, failure_message, system_actor_label};
+use crate::text::{affiliation_decision_label, asn_source_label, audit_action_label, decision_label, failure_message, system_actor_label};
 use crate::viewer::RequireViewer;
 use crate::page_data;
 
@@ -61,15 +62,24 @@ fn Decision(id: String, live: Live<AdminDetail>) -> impl IntoView {
     let approve = ServerAction::<ApproveRequest>::new();
     let reject = ServerAction::<RejectRequest>::new();
     let retry = ServerAction::<RetryRequest>::new();
+    let suspend = ServerAction::<SuspendMember>::new();
+    let offboard = ServerAction::<OffboardMember>::new();
+    let resume = ServerAction::<ResumeMember>::new();
+    let keep = ServerAction::<KeepMember>::new();
     Effect::new(move |first: Option<()>| {
         approve.version().get();
         reject.version().get();
         retry.version().get();
+        suspend.version().get();
+        offboard.version().get();
+        resume.version().get();
+        keep.version().get();
         if first.is_some() {
             live.refresh();
         }
     });
     let status = live.part(|d| d.request.summary.status);
+    let lost = live.part(|d| d.request.affiliation_lost_at.is_some());
     // A refusal of a plain form post (no JavaScript) comes back as `?error=<code>`.
     let query = use_query_map();
     let returned_error = move || {
@@ -102,14 +112,70 @@ fn Decision(id: String, live: Live<AdminDetail>) -> impl IntoView {
                     </ActionForm>
                 }
                 .into_any(),
-                RequestStatus::Approved | RequestStatus::Provisioning | RequestStatus::Active | RequestStatus::Rejected => {
-                    view! { <p class="muted">{tr!(admin.nothing_to_decide)}</p> }.into_any()
+                RequestStatus::Active => view! {
+                    <Confirm label=tr!(admin.suspend)>
+                        <ActionForm action=suspend>
+                            <input type="hidden" name="id" value=id.get_value()/>
+                            <div class="field">
+                                <label for="suspend-reason">{tr!(admin.suspend_reason)}</label>
+                                <textarea id="suspend-reason" name="reason" rows="2" required=true maxlength="2000"></textarea>
+                            </div>
+                            <button type="submit" class="button danger">{tr!(admin.suspend_confirm)}</button>
+                        </ActionForm>
+                    </Confirm>
+                    <Confirm label=tr!(admin.offboard)>
+                        <ActionForm action=offboard>
+                            <input type="hidden" name="id" value=id.get_value()/>
+                            <div class="field">
+                                <label for="offboard-reason">{tr!(admin.offboard_reason)}</label>
+                                <textarea id="offboard-reason" name="reason" rows="2" required=true maxlength="2000"></textarea>
+                            </div>
+                            <button type="submit" class="button danger">{tr!(admin.offboard_confirm)}</button>
+                        </ActionForm>
+                    </Confirm>
                 }
+                .into_any(),
+                RequestStatus::Suspended => view! {
+                    <Confirm label=tr!(admin.resume)>
+                        <p>{tr!(admin.resume_explain)}</p>
+                        <ActionForm action=resume>
+                            <input type="hidden" name="id" value=id.get_value()/>
+                            <button type="submit" class="button">{tr!(admin.resume_confirm)}</button>
+                        </ActionForm>
+                    </Confirm>
+                }
+                .into_any(),
+                RequestStatus::Offboarding => view! {
+                    <ActionForm action=retry>
+                        <input type="hidden" name="id" value=id.get_value()/>
+                        <button type="submit" class="button">{tr!(admin.retry_offboarding)}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+                RequestStatus::Approved
+                | RequestStatus::Provisioning
+                | RequestStatus::Rejected
+                | RequestStatus::Withdrawn
+                | RequestStatus::Removed => view! { <p class="muted">{tr!(admin.nothing_to_decide)}</p> }.into_any(),
             }}
+            {move || lost.get().then(|| view! {
+                <div class="notice affiliation" role="alert">
+                    <h3>{tr!(admin.affiliation_title)}</h3>
+                    <p>{tr!(admin.affiliation_text)}</p>
+                    <ActionForm action=keep>
+                        <input type="hidden" name="id" value=id.get_value()/>
+                        <button type="submit" class="button secondary">{tr!(admin.keep)}</button>
+                    </ActionForm>
+                </div>
+            })}
             {returned_error}
             {move || action_error(approve.value().get())}
             {move || action_error(reject.value().get())}
             {move || action_error(retry.value().get())}
+            {move || action_error(suspend.value().get())}
+            {move || action_error(offboard.value().get())}
+            {move || action_error(resume.value().get())}
+            {move || action_error(keep.value().get())}
         </div>
     }
 }
@@ -142,6 +208,15 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
         AuditNote::Failure { code, detail } => {
             view! { {move || failure_message(i18n.get_locale(), code)} " " <span class="detail">{detail}</span> }.into_any()
         }
+        AuditNote::NodeReplaced { from, to } => view! {
+            {tr!(audit_note.node_replaced)} " " <code class="mono">{from}</code> " → " <code class="mono">{to}</code>
+        }
+        .into_any(),
+        AuditNote::Drift { kind, place, detail } => view! {
+            {tr!(audit_note.drift)} " " <code class="mono">{kind}</code> " · " {place} " " <span class="detail">{detail}</span>
+        }
+        .into_any(),
+        AuditNote::Affiliation(decision) => (move || affiliation_decision_label(i18n.get_locale(), decision)).into_any(),
         AuditNote::RouteServer { host, detail } => view! {
             {tr!(audit_note.route_server)} " " <code class="mono">{host}</code>
             {detail.map(|d| view! { " " <span class="detail">{d}</span> })}

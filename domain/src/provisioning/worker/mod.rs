@@ -18,14 +18,38 @@ use uuid::Uuid;
 
 use super::failure::{Failure, FailureCode};
 use super::{ipv6, membership, ownership, AuthorizeMember};
-use crate::routeservers::{self, HostOutcome, PeerConfig};
+use crate::routeservers::{self, FileChange, HostOutcome, PeerConfig};
 use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::{join_request, zt_network};
 use crate::types::{Asn, Ipv6Prefix, NetworkId, NodeId};
 use crate::workflow::{self, TransitionError};
 use crate::Services;
 
+mod converge;
 mod lease;
+
+pub use lease::Job;
+
+pub use converge::Desired;
+
+/// A request's network and ASN, as the worker uses them.
+struct Context {
+    network: NetworkId,
+    asn: Asn,
+    network_name: String,
+    prefix: Option<Ipv6Prefix>,
+}
+
+/// A peer file to put on every route server, or the name of one to take away.
+enum PeerFile {
+    Install(PeerConfig),
+    Remove(String),
+}
+
+/// A step that failed on the portal's own database.
+fn internal(what: &str, e: &dyn std::fmt::Display) -> Failure {
+    Failure::new(FailureCode::Internal, format!("{what} failed on the database ({e}); retry the request."))
+}
 
 /// The Postgres channel that wakes workers in other processes.
 pub const WAKE_CHANNEL: &str = "zt_ix_worker";
@@ -43,6 +67,12 @@ pub enum Outcome {
     Failed(Uuid),
     /// Another worker took the request over (our lease had expired).
     LeaseLost(Uuid),
+    /// The controller and the route servers match what the request asks for.
+    Converged(Uuid),
+    /// An offboarding finished: the request is `removed`.
+    Removed(Uuid),
+    /// A convergence attempt failed; it is due again after a backoff.
+    ConvergeFailed(Uuid),
 }
 
 /// One worker. Cheap to clone; clones share the identity.
@@ -81,13 +111,63 @@ impl Worker {
         &self.id
     }
 
+    /// The controller must answer before anything is written there.
+    async fn preflight(&self) -> Result<(), Failure> {
+        self.services.provisioning.preflight().await.map(|_| ()).map_err(|e| {
+            Failure::new(FailureCode::ControllerUnavailable, format!("Controller preflight failed, so provisioning is blocked: {e}"))
+        })
+    }
+
+    /// The request's network and ASN, as the controller and the route servers need them.
+    async fn context(&self, request: &join_request::Model) -> Result<Context, Failure> {
+        let network = NetworkId::parse(&request.zt_network_id).map_err(|e| internal("Reading the network id", &e))?;
+        let asn = Asn::parse(request.asn).map_err(|e| internal("Reading the ASN", &e))?;
+        let row = zt_network::Entity::find_by_id(request.zt_network_id.clone())
+            .one(&self.services.db)
+            .await
+            .map_err(|e| internal(&format!("Reading network {}", request.zt_network_id), &e))?;
+        let network_name = row.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| request.zt_network_id.clone());
+        let prefix = row.and_then(|n| n.ipv6_prefix).and_then(|p| Ipv6Prefix::parse(&p).ok());
+        Ok(Context { network, asn, network_name, prefix })
+    }
+
+    /// The request's IPv6 address: allocated once, the same on every later call.
+    async fn address(&self, request: &join_request::Model, context: &Context) -> Result<std::net::Ipv6Addr, Failure> {
+        let assignment = ipv6::allocate(&self.services.db, request.id, &request.zt_network_id, context.prefix.as_ref(), context.asn)
+            .await
+            .map_err(|e| match e {
+                ipv6::AllocationError::Database(e) => internal("Allocating the IPv6 address", &e),
+                other => Failure::new(
+                    FailureCode::AddressUnavailable,
+                    format!("No IPv6 address could be allocated: {other}. Check the network's ipv6_prefix in the runtime configuration."),
+                ),
+            })?;
+        assignment.assigned_ip.parse().map_err(|e| internal("Reading the stored address", &e))
+    }
+
+    /// Authorizes `node` for the request with exactly `ip`, unless the controller says the
+    /// node is someone else's, and records the membership.
+    async fn authorize(&self, request: &join_request::Model, context: &Context, node: &NodeId, ip: std::net::Ipv6Addr) -> Result<(), Failure> {
+        let provider = self.services.provisioning.provider().map_err(Failure::from)?;
+        let ours = vec![ip.to_string()];
+        if let Some(remote) = provider.member(&context.network, node).await.map_err(Failure::from)? {
+            if let Some(conflict) = ownership::remote_conflict(request.id, &context.network, node, &remote, &ours) {
+                return Err(conflict);
+            }
+        }
+        let member = provider
+            .authorize_member(&AuthorizeMember { network: &context.network, node, asn: context.asn, request_id: request.id, ip_assignments: &[ip] })
+            .await
+            .map_err(Failure::from)?;
+        membership::upsert(&self.services.db, request.id, context.network.as_str(), node.as_str(), &member)
+            .await
+            .map_err(|e| internal("Storing the membership", &e))?;
+        Ok(())
+    }
+
     /// The provisioning steps; an `Err` says what failed, for the member and for admins.
     async fn steps(&self, request: &join_request::Model) -> Result<(), Failure> {
-        let db = &self.services.db;
-        let provisioning = &self.services.provisioning;
-        provisioning.preflight().await.map_err(|e| {
-            Failure::new(FailureCode::ControllerUnavailable, format!("Controller preflight failed, so provisioning is blocked: {e}"))
-        })?;
+        self.preflight().await?;
         let node = match request.node_id.as_deref().map(NodeId::parse) {
             Some(Ok(node)) => node,
             Some(Err(e)) => {
@@ -103,85 +183,57 @@ impl Worker {
                 ))
             }
         };
-        let internal = |what: &str, e: &dyn std::fmt::Display| Failure::new(FailureCode::Internal, format!("{what} failed on the database ({e}); retry the request."));
-        let network_id = NetworkId::parse(&request.zt_network_id).map_err(|e| internal("Reading the network id", &e))?;
-        let asn = Asn::parse(request.asn).map_err(|e| internal("Reading the ASN", &e))?;
-        let network = zt_network::Entity::find_by_id(request.zt_network_id.clone())
-            .one(db)
+        let context = self.context(request).await?;
+        if let Some(conflict) = ownership::local_conflict(&self.services.db, request.id, &context.network, &node)
             .await
-            .map_err(|e| internal(&format!("Reading network {}", request.zt_network_id), &e))?;
-        let network_name = network.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| request.zt_network_id.clone());
-        let prefix = network.and_then(|n| n.ipv6_prefix).and_then(|p| Ipv6Prefix::parse(&p).ok());
-        if let Some(conflict) = ownership::local_conflict(db, request.id, &network_id, &node).await.map_err(|e| internal("Checking the node's owner", &e))? {
+            .map_err(|e| internal("Checking the node's owner", &e))?
+        {
             return Err(conflict);
         }
-        let assignment = ipv6::allocate(db, request.id, &request.zt_network_id, prefix.as_ref(), asn).await.map_err(|e| match e {
-            ipv6::AllocationError::Database(e) => internal("Allocating the IPv6 address", &e),
-            other => Failure::new(
-                FailureCode::AddressUnavailable,
-                format!("No IPv6 address could be allocated: {other}. Check the network's ipv6_prefix in the runtime configuration."),
-            ),
-        })?;
-        let ip: std::net::Ipv6Addr = assignment.assigned_ip.parse().map_err(|e| internal("Reading the stored address", &e))?;
-        let provider = provisioning.provider().map_err(Failure::from)?;
-        let ours = vec![ip.to_string()];
-        if let Some(remote) = provider.member(&network_id, &node).await.map_err(Failure::from)? {
-            if let Some(conflict) = ownership::remote_conflict(request.id, &network_id, &node, &remote, &ours) {
-                return Err(conflict);
-            }
-        }
-        let member = provider
-            .authorize_member(&AuthorizeMember {
-                network: &network_id,
-                node: &node,
-                asn,
-                request_id: request.id,
-                ip_assignments: &[ip],
-            })
-            .await
-            .map_err(Failure::from)?;
-        membership::upsert(db, request.id, network_id.as_str(), node.as_str(), &member)
-            .await
-            .map_err(|e| internal("Storing the membership", &e))?;
-        self.configure_route_servers(request, asn, ip, network_name).await
+        let ip = self.address(request, &context).await?;
+        self.authorize(request, &context, &node, ip).await?;
+        self.change_route_servers(request.id, self.peer_file(request.id, &context, ip, false)).await
     }
 
-    /// Pushes the peer file to every route server; all must succeed. Each host's outcome
-    /// goes into the audit trail.
-    async fn configure_route_servers(
-        &self,
-        request: &join_request::Model,
-        asn: Asn,
-        ip: std::net::Ipv6Addr,
-        network_name: String,
-    ) -> Result<(), Failure> {
+    /// The request's peer file, active or shut down.
+    fn peer_file(&self, request_id: Uuid, context: &Context, ip: std::net::Ipv6Addr, shut_down: bool) -> PeerFile {
+        let policy = &self.services.settings.route_servers;
+        let local_asn = self.services.route_servers.as_ref().map_or(context.asn, |s| s.local_asn);
+        PeerFile::Install(PeerConfig {
+            request_id,
+            member_asn: context.asn,
+            addresses: vec![ip.into()],
+            local_asn,
+            network_name: context.network_name.clone(),
+            max_prefixes_v4: policy.max_prefixes_v4,
+            max_prefixes_v6: policy.max_prefixes_v6,
+            shut_down,
+        })
+    }
+
+    /// Installs or removes the request's peer file on every route server; all must
+    /// succeed. Each host's outcome goes into the audit trail.
+    async fn change_route_servers(&self, request_id: Uuid, file: PeerFile) -> Result<(), Failure> {
         let db = &self.services.db;
         let worker = Actor::System(SystemActor::Worker);
         let audit_failed = |e: DbErr| Failure::new(FailureCode::Internal, format!("Recording the route-server outcome failed on the database ({e}); retry the request."));
         let Some(settings) = &self.services.route_servers else {
-            audit::record(db, AuditEntry::new(worker, AuditAction::RouteServersSkipped, "join_request", request.id).with("reason", "no route servers are configured"))
+            audit::record(db, AuditEntry::new(worker, AuditAction::RouteServersSkipped, "join_request", request_id).with("reason", "no route servers are configured"))
                 .await
                 .map_err(audit_failed)?;
             return Ok(());
         };
-        let policy = &self.services.settings.route_servers;
-        let peer = PeerConfig {
-            request_id: request.id,
-            member_asn: asn,
-            addresses: vec![ip.into()],
-            local_asn: settings.local_asn,
-            network_name,
-            max_prefixes_v4: policy.max_prefixes_v4,
-            max_prefixes_v6: policy.max_prefixes_v6,
+        let (name, results, done) = match &file {
+            PeerFile::Install(peer) => (peer.file_name(), routeservers::push(settings, peer).await, AuditAction::RouteServerApplied),
+            PeerFile::Remove(name) => (name.clone(), routeservers::change_everywhere(settings, name, FileChange::Remove).await, AuditAction::RouteServerRemoved),
         };
-        let results = routeservers::push(settings, &peer).await;
         for result in &results {
             let entry = match &result.outcome {
-                HostOutcome::Applied { changed } => AuditEntry::new(worker, AuditAction::RouteServerApplied, "join_request", request.id)
+                HostOutcome::Applied { changed } => AuditEntry::new(worker, done, "join_request", request_id)
                     .with("host", result.host.as_str())
-                    .with("file", peer.file_name())
+                    .with("file", name.as_str())
                     .with("changed", *changed),
-                HostOutcome::Failed { step, detail } => AuditEntry::new(worker, AuditAction::RouteServerFailed, "join_request", request.id)
+                HostOutcome::Failed { step, detail } => AuditEntry::new(worker, AuditAction::RouteServerFailed, "join_request", request_id)
                     .with("host", result.host.as_str())
                     .with("step", *step)
                     .with("detail", detail.as_str())
@@ -240,12 +292,21 @@ impl Worker {
     /// Claims and provisions one request, if there is one (tests drain the queue with this).
     pub async fn try_execute_task(&self) -> Result<Outcome, DbErr> {
         match self.claim().await? {
-            Some(request) => {
-                let id = request.id.to_string();
-                crate::correlation::scope(format!("ztix-request-{id}"), self.provision(request)).await
-            }
+            Some(job) => self.execute(job).await,
             None => Ok(Outcome::Idle),
         }
+    }
+
+    /// Runs one claimed job, its log lines and upstream calls tagged with the request.
+    async fn execute(&self, job: Job) -> Result<Outcome, DbErr> {
+        let id = job.request().id.to_string();
+        let work = async {
+            match job {
+                Job::Provision(request) => self.provision(request).await,
+                Job::Converge(request) => self.converge(request).await,
+            }
+        };
+        crate::correlation::scope(format!("ztix-request-{id}"), work).await
     }
 
     /// Runs until `shutdown`: woken at once by approvals and retries, at most
@@ -255,16 +316,16 @@ impl Worker {
         let concurrency = self.services.settings.worker.concurrency.max(1) as usize;
         tracing::info!(worker = %self.id, concurrency, "provisioning worker started");
         self.listen_for_other_processes(shutdown.clone());
+        self.repair_drift_periodically(shutdown.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         loop {
             while tasks.len() < concurrency && !shutdown.is_cancelled() {
                 match self.claim().await {
-                    Ok(Some(request)) => {
+                    Ok(Some(job)) => {
                         let worker = self.clone();
-                        let id = request.id.to_string();
                         tasks.spawn(async move {
-                            if let Err(e) = crate::correlation::scope(format!("ztix-request-{id}"), worker.provision(request)).await {
-                                tracing::error!(error = %e, "provisioning could not record its outcome");
+                            if let Err(e) = worker.execute(job).await {
+                                tracing::error!(error = %e, "the worker could not record an outcome");
                             }
                         });
                     }
@@ -287,6 +348,34 @@ impl Worker {
             tracing::warn!("in-flight provisioning did not finish in 30 s; its leases will expire");
         }
         tracing::info!(worker = %self.id, "provisioning worker stopped");
+    }
+
+    /// Checks for drift every `worker.reconcile_interval_seconds` and repairs it.
+    fn repair_drift_periodically(&self, shutdown: CancellationToken) {
+        let seconds = self.services.settings.worker.reconcile_interval_seconds;
+        if seconds == 0 {
+            return;
+        }
+        let services = self.services.clone();
+        tokio::spawn(async move {
+            let every = Duration::from_secs(seconds.into());
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(every) => super::reconcile::pass(&services).await,
+                }
+            }
+        });
+    }
+
+    /// Converges every request that is due now, one after another (`zt-ix reconcile`);
+    /// the outcome of each.
+    pub async fn converge_due(&self) -> Result<Vec<Outcome>, DbErr> {
+        let mut outcomes = Vec::new();
+        while let Some(request) = self.claim_convergence().await? {
+            outcomes.push(self.execute(Job::Converge(request)).await?);
+        }
+        Ok(outcomes)
     }
 
     /// On PostgreSQL, approvals in other processes wake this worker via LISTEN/NOTIFY.

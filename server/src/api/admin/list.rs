@@ -13,7 +13,7 @@ use crate::api::session::Admin;
 use crate::api::views::RequestView;
 use crate::http::AppState;
 
-const PARAMETERS: [&str; 6] = ["status", "asn", "zt_network_id", "min_age_minutes", "limit", "offset"];
+const PARAMETERS: [&str; 7] = ["status", "asn", "zt_network_id", "min_age_minutes", "flag", "limit", "offset"];
 
 /// The filters as applied, echoed back.
 #[derive(Serialize, ToSchema, Default)]
@@ -22,6 +22,8 @@ pub struct FiltersView {
     pub asn: Option<i64>,
     pub zt_network_id: Option<String>,
     pub min_age_minutes: Option<u32>,
+    /// `affiliation_lost` when only flagged requests are listed.
+    pub flag: Option<String>,
     pub limit: u64,
     pub offset: u64,
 }
@@ -50,6 +52,7 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminQuery, FiltersView), A
         min_age_minutes: value("min_age_minutes"),
         limit: value("limit"),
         offset: value("offset"),
+        flag: value("flag"),
     };
     let parsed = AdminFilters::parse(&input).map_err(|e| ApiError::validation(e.message).detail("field", e.field))?;
     let f = &parsed.filters;
@@ -60,6 +63,7 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminQuery, FiltersView), A
         min_age_minutes: f.min_age_minutes,
         limit: parsed.limit,
         offset: parsed.offset,
+        flag: f.affiliation_lost.then(|| "affiliation_lost".to_owned()),
     };
     Ok((parsed, view))
 }
@@ -67,7 +71,8 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminQuery, FiltersView), A
 /// Every request, newest first, filtered and paginated.
 #[utoipa::path(get, path = "/api/v1/admin/requests", tag = "admin",
     params(
-        ("status" = Option<String>, Query, description = "pending, approved, provisioning, active, rejected or failed"),
+        ("status" = Option<String>, Query, description = "pending, approved, provisioning, active, rejected, failed, withdrawn, offboarding, removed or suspended"),
+        ("flag" = Option<String>, Query, description = "affiliation_lost: only requests whose requester no longer holds the ASN"),
         ("asn" = Option<i64>, Query, minimum = 1, maximum = 4294967295.0),
         ("zt_network_id" = Option<String>, Query),
         ("min_age_minutes" = Option<u32>, Query, minimum = 0, maximum = 52704000, description = "only requests at least this old (at most a century)"),

@@ -8,6 +8,7 @@ use super::error::ApiError;
 use super::views::RequestView;
 
 pub mod create;
+pub mod lifecycle;
 pub mod list;
 pub mod show;
 

@@ -171,6 +171,16 @@ impl RouteServerLab {
         run(Command::new("nsenter").args(["--mount", "--target", &self.hosts[i].process.id().to_string(), "sh", "-c", &script]));
     }
 
+    /// Makes the peer directory on host `i` writable again (undoes `read_only_peer_dir`).
+    pub fn writable_peer_dir(&self, i: usize) {
+        run(Command::new("nsenter").args(["--mount", "--target", &self.hosts[i].process.id().to_string(), "umount", REMOTE_DIR]));
+    }
+
+    /// The peer directory of host `i` as this process sees it (to change files by hand).
+    pub fn peer_dir(&self, i: usize) -> PathBuf {
+        self.hosts[i].root.join("etc/ztix-peers")
+    }
+
     /// Every `birdc` call on host `i` so far: `start|end <caller pid> <args>`.
     pub fn birdc_log(&self, i: usize) -> Vec<String> {
         std::fs::read_to_string(self.hosts[i].root.join("run/birdc.log")).unwrap_or_default().lines().map(str::to_owned).collect()

@@ -161,6 +161,11 @@ async fn member(State(s): Shared, method: Method, Path((nwid, node)): Path<(Stri
             response.headers_mut().insert("x-ratelimit-remaining", "19".parse().unwrap());
             response
         }
+        // The spec answers 200 without a body schema.
+        Method::DELETE => match state.members.remove(&id) {
+            Some(_) => StatusCode::OK.into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -244,6 +244,9 @@ async fn member(
     let mut state = s.lock().unwrap();
     match method {
         Method::GET => state.members.get(&key).map_or_else(|| StatusCode::NOT_FOUND.into_response(), |m| Json(m.clone()).into_response()),
+        Method::DELETE if state.fault == Fault::MemberDeleteError => {
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": 500, "description": "injected"}))).into_response()
+        }
         Method::DELETE => match state.members.remove(&key) {
             Some(m) => Json(m).into_response(),
             None => StatusCode::NOT_FOUND.into_response(),

@@ -32,6 +32,8 @@ pub enum Fault {
     HangMemberWrite,
     /// Only `POST …/member/{node}` answers 500.
     MemberWriteError,
+    /// Only `DELETE …/member/{node}` answers 500 (taking a member off fails).
+    MemberDeleteError,
 }
 
 #[derive(Default)]
@@ -121,6 +123,20 @@ impl ControllerSim {
 
     pub fn member_writes(&self) -> Vec<(String, String, Value)> {
         self.state.lock().unwrap().member_writes.clone()
+    }
+
+    /// Deletes a member as someone would by hand (`DELETE …/member/{node}`).
+    pub fn remove_member(&self, nwid: &str, node: &str) {
+        self.state.lock().unwrap().members.remove(&(nwid.to_owned(), node.to_owned()));
+    }
+
+    /// Changes stored fields of a member as someone would by hand.
+    pub fn edit_member(&self, nwid: &str, node: &str, fields: Value) {
+        let mut state = self.state.lock().unwrap();
+        let member = state.members.get_mut(&(nwid.to_owned(), node.to_owned())).expect("the member exists");
+        for (key, value) in fields.as_object().expect("member fields are an object") {
+            member[key] = value.clone();
+        }
     }
 
     pub fn member_count(&self) -> usize {
