@@ -6,7 +6,7 @@ use domain::testing::{fixtures, TestDb};
 use domain::workflow::RequestStatus::{self, *};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
 };
 
 const NET: &str = "8056c2e21c000001";
@@ -270,4 +270,67 @@ db_test!(async fn an_admin_page_is_read_along_an_index_without_sorting_the_table
             "{filters:?} must not sort the matches: {steps:#?}"
         );
     }
+});
+
+db_test!(async fn the_lifecycle_upgrade_keeps_every_request_and_what_references_it(t) {
+    let empty = TestDb::empty(t.backend).await;
+    let db = &empty.db;
+    Migrator::up(db, Some(7)).await.unwrap();
+    fixtures::network(db, NET).await;
+    let user = fixtures::user(db, "alice", false).await.id;
+    // As 0.1.0 wrote them: without the columns added since.
+    let mut row = fixtures::request(user, 64500, NET, Some("aaaaaaaaaa"), Active);
+    row.sync_due_at = sea_orm::ActiveValue::NotSet;
+    row.sync_attempts = sea_orm::ActiveValue::NotSet;
+    row.desired_revision = sea_orm::ActiveValue::NotSet;
+    row.retiring_node_id = sea_orm::ActiveValue::NotSet;
+    row.status_reason = sea_orm::ActiveValue::NotSet;
+    row.affiliation_lost_at = sea_orm::ActiveValue::NotSet;
+    let id = row.id.clone().unwrap();
+    join_request::Entity::insert(row).exec_without_returning(db).await.unwrap();
+    let now = chrono::Utc::now();
+    db.execute(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "INSERT INTO zt_ipv6_assignment (id, join_request_id, zt_network_id, asn, sequence, assigned_ip, created_at) \
+         VALUES ($1, $2, $3, 64500, 1, '2001:db8:1:0:6:4500:0:1', $4)",
+        [uuid::Uuid::new_v4().into(), id.into(), NET.into(), now.into()],
+    ))
+    .await
+    .unwrap();
+
+    Migrator::up(db, None).await.unwrap();
+    let kept = join_request::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+    assert_eq!((kept.status, kept.node_id.as_deref(), kept.sync_attempts, kept.desired_revision), (Active, Some("aaaaaaaaaa"), 0, 0));
+    assert_eq!(zt_ipv6_assignment::Entity::find().count(db).await.unwrap(), 1, "the address still points at its request");
+
+    // the new statuses are allowed, others still refused, and suspended and offboarding
+    // hold the node like the other live statuses
+    let set = |column: join_request::Column, value: sea_orm::Value| async move {
+        join_request::Entity::update_many()
+            .col_expr(column, sea_orm::sea_query::Expr::value(value))
+            .filter(join_request::Column::Id.eq(id))
+            .exec(db)
+            .await
+    };
+    for status in ["suspended", "offboarding", "removed", "withdrawn"] {
+        assert_eq!(set(join_request::Column::Status, status.into()).await.unwrap().rows_affected, 1);
+        let taken = fixtures::request(user, 64501, NET, Some("aaaaaaaaaa"), Pending).insert(db).await;
+        assert_eq!(taken.is_err(), matches!(status, "suspended" | "offboarding"), "{status}: {taken:?}");
+        if let Ok(other) = taken {
+            join_request::Entity::delete_by_id(other.id).exec(db).await.unwrap();
+        }
+    }
+    assert!(set(join_request::Column::Status, "gone".into()).await.is_err());
+    assert!(set(join_request::Column::SyncAttempts, (-1).into()).await.is_err());
+    assert!(set(join_request::Column::RetiringNodeId, "XYZ".into()).await.is_err());
+    // references are still enforced after the rebuild
+    let orphan = db
+        .execute(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "INSERT INTO zt_ipv6_assignment (id, join_request_id, zt_network_id, asn, sequence, assigned_ip, created_at) \
+             VALUES ($1, $2, $3, 64500, 2, '2001:db8:1:0:6:4500:0:2', $4)",
+            [uuid::Uuid::new_v4().into(), uuid::Uuid::new_v4().into(), NET.into(), now.into()],
+        ))
+        .await;
+    assert!(orphan.is_err(), "an address of no request is refused");
 });

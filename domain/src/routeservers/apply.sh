@@ -23,7 +23,7 @@ restore() {
 }
 
 step lock
-exec 9>>"$dir/.ztix.lock" || { echo "cannot open the lock file in $dir"; exit 14; }
+command exec 9>>"$dir/.ztix.lock" || { echo "cannot open the lock file in $dir"; exit 14; }
 if ! flock -w "$lock_wait" 9; then
   echo "another change to this route server did not finish within ${lock_wait} s"
   exit 14
@@ -47,7 +47,7 @@ done
 trap 'restore; exit 15' HUP INT TERM PIPE
 if [ "$mode" = remove ]; then
   step remove
-  if [ -f "$file" ]; then unchanged=0; cp -p "$file" "$before"; else unchanged=1; : > "$absent"; fi || { echo "cannot write in $dir"; exit 13; }
+  if [ -f "$file" ]; then unchanged=0; cp -p "$file" "$before"; else unchanged=1; touch "$absent"; fi || { echo "cannot write in $dir"; exit 13; }
   rm -f "$file" || { restore; exit 13; }
 else
   step write
@@ -55,7 +55,7 @@ else
 __ZTIX_PEER_FILE__
 ZTIX_PEER_FILE
   if [ -f "$file" ] && cmp -s "$tmp" "$file"; then unchanged=1; else unchanged=0; fi
-  if [ -f "$file" ]; then cp -p "$file" "$before" || { rm -f "$tmp"; exit 13; }; else : > "$absent" || { rm -f "$tmp"; exit 13; }; fi
+  if [ -f "$file" ]; then cp -p "$file" "$before" || { rm -f "$tmp"; exit 13; }; else touch "$absent" || { rm -f "$tmp"; exit 13; }; fi
   mv -f "$tmp" "$file" || { restore; exit 13; }
 fi
 

@@ -104,7 +104,8 @@ async fn the_lifecycle_on_real_route_servers() {
     .await;
     assert_eq!(seen["status"], "offboarding");
     let error = seen["last_error"].as_str().unwrap();
-    assert!(error.contains(&format!("{} failed at upload", lab.label(1))), "{error}");
+    assert!(error.contains(&format!("{} failed at lock", lab.label(1))), "{error}");
+    assert!(error.contains("cannot open the lock file"), "{error}");
     assert!(!error.contains(&format!("{} failed", lab.label(0))), "{error}");
     assert!(lab.peer_files(0).is_empty(), "the good host no longer has the file");
     assert_eq!(lab.peer_files(1), active, "the broken host was rolled back");
