@@ -42,8 +42,8 @@ fn OperatorRequest() -> impl IntoView {
                             let status = live.part(|d| d.summary.status);
                             let changed = Callback::new(move |()| live.refresh());
                             view! {
-                                <MemberActions id status changed/>
                                 <RequestCard detail=Signal::derive(move || live.get())/>
+                                <MemberActions id status changed/>
                             }
                             .into_any()
                         }

@@ -101,7 +101,13 @@ async fn a_valid_login_upserts_the_user_keeps_readable_networks_and_opens_a_sess
 async fn asns_lost_in_peeringdb_are_removed_at_the_next_login() {
     both(async |backend| {
         let (app, provider) = setup(backend, &[], NETWORK_TOML).await;
-        assert_eq!(login(&app, &provider).await.status(), 200);
+        let first = login(&app, &provider).await;
+        assert_eq!(first.status(), 200);
+        // a request on the ASN that PeeringDB will stop granting
+        let cookie = session_cookie(&first).unwrap();
+        let filed = app.post_json_as("/api/v1/requests", &cookie, json!({"asn": 64501, "zt_network_id": "8056c2e21c000001"})).await;
+        assert_eq!(filed.status(), 201);
+        let id = filed.json::<Value>().await.unwrap()["data"]["request"]["id"].as_str().unwrap().to_owned();
         let mut profile = default_profile();
         profile["networks"] = json!([{"id": 20, "name": "Example Net", "asn": 64500, "perms": 15}]);
         provider.set_profile(profile);
@@ -110,6 +116,18 @@ async fn asns_lost_in_peeringdb_are_removed_at_the_next_login() {
         let asns: Value = app.get_as("/api/v1/asns", &cookie).await.json().await.unwrap();
         assert_eq!(asns["data"]["asns"].as_array().unwrap().len(), 1);
         assert_eq!(asns["data"]["asns"][0]["asn"], 64500);
+        // the request is flagged for the admins, not removed
+        let flagged = domain::entities::join_request::Entity::find_by_id(uuid::Uuid::parse_str(&id).unwrap())
+            .one(&app.db().db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(flagged.affiliation_lost_at.is_some());
+        assert_eq!(flagged.status, domain::workflow::RequestStatus::Pending);
+        let events = audit_event::Entity::find().all(&app.db().db).await.unwrap();
+        let lost: Vec<_> = events.iter().filter(|e| e.action == "join_request.affiliation_lost").collect();
+        assert_eq!(lost.len(), 1);
+        assert_eq!((lost[0].target_id.as_str(), lost[0].metadata["asn"].as_i64()), (id.as_str(), Some(64501)));
     })
     .await;
 }

@@ -67,3 +67,52 @@ async fn every_kind_of_controller_drift_is_found_and_repaired() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_periodic_pass_repairs_drift_on_its_own() {
+    let sim = ControllerSim::start().await;
+    let url = sim.url();
+    let toml = SUFFIX_TOML.replace("[worker]\n", "[worker]\nreconcile_interval_seconds = 1\n");
+    let app = crate::helpers::spawn_app_with_worker(
+        domain::testing::Backend::Sqlite,
+        &[("ZT_CONTROLLER_BASE_URL", &url), ("ZT_CONTROLLER_AUTH_TOKEN", TOKEN)],
+        &toml,
+    )
+    .await;
+    crate::provisioning::wait_until("readiness", std::time::Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
+    let (id, _op, _admin) = active_member(&app, "aabbccddee").await;
+    sim.remove_member(NET, "aabbccddee");
+    crate::provisioning::wait_until("the member to be written back", std::time::Duration::from_secs(20), async || {
+        sim.member(NET, "aabbccddee").is_some_and(|m| m["authorized"] == true)
+    })
+    .await;
+    let actions = crate::helpers::audit_actions(&app.db().db, audit_event::Column::TargetId.eq(id.clone())).await;
+    assert!(actions.contains(&"reconcile.drift_found".to_owned()), "{actions:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_zerotier_central_suspending_and_leaving_deauthorize_and_delete_the_member() {
+    let (app, central) = crate::provisioning::central_portal(
+        domain::testing::Backend::Sqlite,
+        "[worker]\ntransient_retries = 1\nretry_backoff_milliseconds = 20\nrequest_timeout_seconds = 2\n",
+    )
+    .await;
+    let network = crate::provisioning::CENTRAL_NET;
+    app.create_account("op", "correct horse battery staple", false, &[64500]).await;
+    let op = app.login("op", "correct horse battery staple").await;
+    let admin = crate::requests::admin(&app).await;
+    let id = crate::requests::created_id(&app, &op, json!({"asn": 64500, "zt_network_id": network, "node_id": "0102030405"})).await;
+    app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
+    settled(&app, &op, &id, "active").await;
+    post(&app, &admin, &format!("/api/v1/admin/requests/{id}/suspend"), json!({"reason": "abuse"})).await;
+    settled(&app, &op, &id, "suspended").await;
+    let member = central.member(network, "0102030405").unwrap();
+    assert_eq!(member["config"]["authorized"], false);
+    assert_eq!(member["config"]["ipAssignments"], json!(["2001:db8:9:0:6:4500:0:1"]), "the address is kept");
+    post(&app, &admin, &format!("/api/v1/admin/requests/{id}/resume"), json!({})).await;
+    settled(&app, &op, &id, "active").await;
+    assert_eq!(central.member(network, "0102030405").unwrap()["config"]["authorized"], true);
+    post(&app, &op, &format!("/api/v1/requests/{id}/leave"), json!({})).await;
+    settled(&app, &op, &id, "removed").await;
+    assert!(central.member(network, "0102030405").is_none(), "deleted in Central");
+}

@@ -1,6 +1,6 @@
 //! The lifecycle on two real BIRD route servers over SSH: a suspension shuts the
 //! sessions down and a resumption restores the exact bytes, a node replacement leaves
-//! the file untouched, drift (a file deleted by hand, a stray file) is found by
+//! the file untouched, drift (a file deleted or altered by hand, a stray file) is found by
 //! `zt-ix reconcile --dry-run` and repaired by `zt-ix reconcile`, and leaving removes the
 //! file and the protocol everywhere, or stays `offboarding` naming a broken host until
 //! it is fixed and retried.
@@ -54,8 +54,11 @@ async fn the_lifecycle_on_real_route_servers() {
     assert_eq!(lab.peer_files(0), active, "replacement keeps the route-server file byte-identical");
     assert_eq!(lab.peer_files(1), active);
 
-    // drift: a file deleted by hand on host 0, a stray file on host 1
+    // drift: a file deleted by hand on host 0, altered on host 1, and a stray file there
     std::fs::remove_file(lab.peer_dir(0).join(&name)).unwrap();
+    let mut altered = active[0].1.clone();
+    altered.push_str("# edited by hand\n");
+    std::fs::write(lab.peer_dir(1).join(&name), altered).unwrap();
     let stray = format!("ztix-{}.conf", uuid::Uuid::new_v4());
     std::fs::write(lab.peer_dir(1).join(&stray), "# left behind\n").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -80,7 +83,8 @@ async fn the_lifecycle_on_real_route_servers() {
     assert_eq!(dry.status.code(), Some(0), "{printed}{}", String::from_utf8_lossy(&dry.stderr));
     assert!(printed.contains("peer_file_missing") && printed.contains(&lab.label(0)), "{printed}");
     assert!(printed.contains("stray_peer_file") && printed.contains(&lab.label(1)), "{printed}");
-    assert!(printed.contains("2 differences found"), "{printed}");
+    assert!(printed.contains("peer_file_altered"), "{printed}");
+    assert!(printed.contains("3 differences found"), "{printed}");
     assert!(lab.peer_dir(1).join(&stray).exists(), "a dry run changes nothing");
     assert!(!lab.peer_dir(0).join(&name).exists());
     let fixed = reconcile(&["reconcile"]);
@@ -89,7 +93,7 @@ async fn the_lifecycle_on_real_route_servers() {
     wait_until("the file to be back", Duration::from_secs(20), async || lab.peer_files(0) == active).await;
     assert_eq!(lab.peer_files(1), active, "the stray file is gone");
     let repairs = audit_actions(&app.db().db, audit_event::Column::Action.starts_with("reconcile.")).await;
-    assert_eq!(repairs, ["reconcile.drift_found", "reconcile.stray_removed"]);
+    assert_eq!(repairs, ["reconcile.drift_found", "reconcile.drift_found", "reconcile.stray_removed"]);
     let again = reconcile(&["reconcile", "--dry-run"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 differences found"));
 

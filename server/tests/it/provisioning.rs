@@ -262,11 +262,11 @@ async fn a_request_without_a_node_id_fails_with_an_explanation() {
     assert!(admin_request(&app, &admin, &id).await["last_error"].as_str().unwrap().contains("no ZeroTier node id"), "{failed}");
 }
 
-const CENTRAL_NET: &str = "8056c2e21c000001";
+pub const CENTRAL_NET: &str = "8056c2e21c000001";
 
 /// The portal against the ZeroTier Central simulator with one network, ready; `worker`
 /// adds runtime settings.
-async fn central_portal(backend: Backend, worker: &str) -> (TestApp, crate::support::zt_central::CentralSim) {
+pub async fn central_portal(backend: Backend, worker: &str) -> (TestApp, crate::support::zt_central::CentralSim) {
     use crate::support::zt_central::{CentralSim, TOKEN as CENTRAL_TOKEN};
     let central = CentralSim::start(&[CENTRAL_NET]).await;
     let url = central.url();

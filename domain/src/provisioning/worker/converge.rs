@@ -18,7 +18,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 use tracing::Instrument;
 
-use super::{internal, Context, Outcome, PeerFile, Worker};
+use super::route_servers::PeerFile;
+use super::{internal, Context, Outcome, Worker};
 use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::{join_request, zt_membership};
 use crate::provisioning::failure::{Failure, FailureCode};

@@ -1,0 +1,82 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ADMIN, expectAccessible, logIn, openHydrated, OPERATOR, screenshot } from "./helpers";
+
+/** An operator's request for `node`, approved and active; the operator's and the admin's pages. */
+async function activeMember(browser: Browser, node: string): Promise<{ op: Page; admin: Page; id: string }> {
+  const op = await (await browser.newContext()).newPage();
+  await logIn(op, OPERATOR);
+  await op.getByLabel("ZeroTier node ID").fill(node);
+  await op.getByRole("button", { name: "Send request" }).click();
+  await expect(op).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const id = op.url().split("/").pop()!;
+  const admin = await (await browser.newContext()).newPage();
+  await logIn(admin, ADMIN);
+  await openHydrated(admin, `/admin/requests/${id}`);
+  await admin.getByRole("button", { name: "Approve" }).click();
+  await expect(admin.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
+  await expect(op.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
+  for (const page of [op, admin]) {
+    page.on("dialog", (dialog) => {
+      throw new Error(`no browser dialog is expected, got: ${dialog.message()}`);
+    });
+  }
+  return { op, admin, id };
+}
+
+/** Opens a confirmation panel with the keyboard, as someone without a mouse does. */
+async function openWithKeyboard(page: Page, label: string) {
+  const summary = page.locator("summary", { hasText: label });
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  await expect(summary.locator("xpath=..")).toHaveAttribute("open", "");
+}
+
+test("an operator leaves the exchange after a confirmation step", async ({ browser }, testInfo) => {
+  const { op, admin, id } = await activeMember(browser, "5a5b5c5d5e");
+  await expect(op.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // nothing happens before the second step
+  await openWithKeyboard(op, "Leave the exchange…");
+  await expect(op.locator(".page-header .status")).toHaveText("Active");
+  await expectAccessible(op, "the leave confirmation");
+  await screenshot(op, testInfo, "leave-confirmation");
+  await op.getByLabel("Note for the exchange (optional)").fill("Moving to our own port");
+  await op.getByRole("button", { name: "Leave the exchange", exact: true }).click();
+  await expect(op.locator(".page-header .status")).toHaveText(/Leaving|Removed/);
+  await expect(op.locator(".page-header .status")).toHaveText("Removed", { timeout: 15_000 });
+  await expect(op.getByRole("heading", { name: "This membership has ended" })).toBeVisible();
+  await expect(op.getByText("Moving to our own port").first()).toBeVisible();
+  // the address stays in the history, retired
+  await expect(op.getByText(/^2001:db8:1:0:6:4500:0:[0-9a-f]{1,4}$/).first()).toBeVisible();
+  await expect(op.locator("summary", { hasText: "Leave the exchange…" })).toHaveCount(0);
+
+  await openHydrated(admin, `/admin/requests/${id}`);
+  await expect(admin.getByRole("cell", { name: "Leaving started", exact: true })).toBeVisible();
+  await expect(admin.getByRole("cell", { name: "Removed from the exchange", exact: true })).toBeVisible();
+  await openHydrated(admin, "/admin/requests?status=removed");
+  await expect(admin.locator("tbody tr", { hasText: "5a5b5c5d5e" })).toBeVisible();
+});
+
+test("an admin suspends a member with a reason and resumes them", async ({ browser }, testInfo) => {
+  const { op, admin, id } = await activeMember(browser, "6a6b6c6d6e");
+  await openWithKeyboard(admin, "Suspend the member…");
+  await admin.getByLabel("Reason for suspending (shown to the member)").fill("Announcing a prefix that is not yours");
+  await admin.getByRole("button", { name: "Suspend", exact: true }).click();
+  await expect(admin.locator(".page-header .status")).toHaveText("Suspended", { timeout: 15_000 });
+  await expect(admin.getByRole("cell", { name: "Suspended", exact: true })).toBeVisible();
+
+  await expectAccessible(admin, "a suspended member for the admin");
+  await screenshot(admin, testInfo, "admin-suspended");
+  await openHydrated(op, `/requests/${id}`);
+  await expect(op.locator(".page-header .status")).toHaveText("Suspended");
+  await expect(op.getByRole("heading", { name: "This membership is suspended" })).toBeVisible();
+  await expect(op.getByText("Announcing a prefix that is not yours").first()).toBeVisible();
+  await expect(op.locator("summary", { hasText: "Leave the exchange…" })).toHaveCount(0);
+
+  await openWithKeyboard(admin, "Resume the member…");
+  await admin.getByRole("button", { name: "Resume", exact: true }).click();
+  await expect(admin.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
+  await expect(admin.getByRole("cell", { name: "Resumed", exact: true })).toBeVisible();
+  await openHydrated(op, `/requests/${id}`);
+  await expect(op.locator(".page-header .status")).toHaveText("Active");
+  await expect(op.getByRole("heading", { name: "This membership is suspended" })).toHaveCount(0);
+});
