@@ -51,8 +51,15 @@ http
         const id = m[1];
         if (write) {
           const stored = networks.get(id) ?? { id, nwid: id, name: "", private: true, routes: [], revision: 0,
+            rules: [{ not: false, or: false, type: "ACTION_ACCEPT" }],
             v4AssignMode: { zt: false }, v6AssignMode: { zt: false, rfc4193: false, "6plane": false } };
-          networks.set(id, merge(stored, body, ["name", "private", "routes", "v4AssignMode", "v6AssignMode"]));
+          // rules come back re-rendered: actions without not/or, matches with both
+          if (Array.isArray(body.rules)) {
+            body.rules = body.rules.map((r) =>
+              r.type?.startsWith("ACTION_") ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== "not" && k !== "or"))
+                : { ...r, not: !!r.not, or: !!r.or });
+          }
+          networks.set(id, merge(stored, body, ["name", "private", "routes", "v4AssignMode", "v6AssignMode", "rules"]));
           return json(res, 200, networks.get(id));
         }
         return networks.has(id) ? json(res, 200, networks.get(id)) : json(res, 404);

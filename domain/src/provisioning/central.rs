@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use reqwest::Method;
 use serde_json::json;
 
+use super::flow_rules;
 use super::http::{AuthStyle, Http};
 use super::{
     check_deauthorized, gone_is_done, ip_list, tagged_request, AuthorizeMember, ControllerNetworkSpec, MemberResult, ProviderError, ProviderErrorKind,
@@ -109,16 +110,25 @@ impl ZeroTierProvider for Central {
         gone_is_done(self.http.send(&operation, Method::DELETE, &path, None).await)
     }
 
-    /// Central networks are managed in Central; the portal only checks they exist.
+    /// Central networks are managed in Central; the portal owns only their flow rules
+    /// (`config.rules`).
     async fn network_as_configured(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
-        // Central's networks are managed in Central; the portal only needs them to exist.
-        self.validate_network(&spec.id).await?;
-        Ok(true)
+        let path = format!("/network/{}", spec.id);
+        let (_, network) = self.http.send(&format!("reading network {}", spec.id), Method::GET, &path, None).await?;
+        Ok(flow_rules::normalize(&network["config"]["rules"]) == spec.rules())
     }
 
     async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError> {
-        self.validate_network(&spec.id).await?;
-        Ok(false)
+        if self.network_as_configured(spec).await? {
+            return Ok(false);
+        }
+        let path = format!("/network/{}", spec.id);
+        let operation = format!("setting the flow rules of network {}", spec.id);
+        let (_, stored) = self.http.send(&operation, Method::POST, &path, Some(&json!({"config": {"rules": spec.rules()}}))).await?;
+        if flow_rules::normalize(&stored["config"]["rules"]) != spec.rules() {
+            return Err(ProviderError::new(ProviderErrorKind::InvalidResponse, operation, self.http.url(&path), "Central did not keep the flow rules"));
+        }
+        Ok(true)
     }
 
     fn set_token(&self, token: secrecy::SecretString) {

@@ -7,6 +7,7 @@ pub mod backup;
 mod central;
 mod error;
 pub mod failure;
+pub mod flow_rules;
 mod http;
 pub mod ipv6;
 pub mod lifecycle;

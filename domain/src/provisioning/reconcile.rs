@@ -3,6 +3,7 @@
 //! by the worker (`worker.reconcile_interval_seconds`) and on demand by
 //! `zt-ix reconcile [--dry-run]`.
 //!
+//! A network whose settings or flow rules were changed on the controller is set back.
 //! A member deleted or changed by hand, or a peer file missing or altered, marks its
 //! request due for convergence (the worker then writes it back as for any other change);
 //! a stray `ztix-*.conf` whose request is not a member any more is removed from that
@@ -85,6 +86,8 @@ pub struct Drift {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub drift: Vec<Drift>,
+    /// Configured networks whose settings or flow rules differ on the controller: (id, name).
+    pub networks: Vec<(String, String)>,
     /// Places that could not be read, with why; nothing there was compared.
     pub unreachable: Vec<(Place, String)>,
 }
@@ -144,10 +147,34 @@ pub async fn check(services: &Services) -> Result<Report, DbErr> {
         expected.push(Expected { request, ip, file });
     }
     let mut report = Report::default();
+    check_networks(services, &mut report).await;
     check_controller(services, &expected, &mut report).await;
     check_route_servers(services, &expected, &known, &in_motion, &mut report).await;
     report.drift.sort_by(|a, b| (&a.place, a.request_id, a.kind).cmp(&(&b.place, b.request_id, b.kind)));
     Ok(report)
+}
+
+/// The configured networks as the controller should have them.
+async fn configured(services: &Services) -> Result<Vec<crate::settings::ConfiguredNetwork>, String> {
+    let provider = services.provisioning.provider().map_err(|e| e.to_string())?;
+    let controller = provider.check().await.map_err(|e| e.to_string())?;
+    super::preflight::resolve_networks(&services.settings.networks, controller.as_ref()).map_err(|e| e.0)
+}
+
+async fn check_networks(services: &Services, report: &mut Report) {
+    let (networks, provider) = match (configured(services).await, services.provisioning.provider()) {
+        (Ok(networks), Ok(provider)) => (networks, provider),
+        (Err(e), _) => return report.unreachable.push((Place::Controller, e)),
+        (_, Err(e)) => return report.unreachable.push((Place::Controller, e.to_string())),
+    };
+    for network in networks {
+        let spec = super::ControllerNetworkSpec { id: network.id.clone(), name: network.name.clone(), ipv6_prefix: network.ipv6_prefix };
+        match provider.network_as_configured(&spec).await {
+            Ok(true) => {}
+            Ok(false) => report.networks.push((network.id.to_string(), network.name.clone())),
+            Err(e) => return report.unreachable.push((Place::Controller, e.to_string())),
+        }
+    }
 }
 
 async fn check_controller(services: &Services, expected: &[Expected], report: &mut Report) {
@@ -226,6 +253,8 @@ pub struct Repaired {
     pub marked: Vec<Uuid>,
     /// Stray files removed: (host, file).
     pub removed: Vec<(String, String)>,
+    /// Networks set back to their configured settings and flow rules.
+    pub networks: Vec<String>,
     /// Repairs that failed, with why.
     pub failed: Vec<String>,
 }
@@ -236,6 +265,9 @@ pub async fn repair(services: &Services, report: &Report) -> Result<Repaired, Db
     let db = &services.db;
     let actor = Actor::System(SystemActor::Reconciler);
     let mut done = Repaired::default();
+    if !report.networks.is_empty() {
+        repair_networks(services, &mut done).await?;
+    }
     let mut by_request: BTreeMap<Uuid, Vec<&Drift>> = BTreeMap::new();
     for drift in report.drift.iter().filter(|d| d.kind != DriftKind::StrayPeerFile) {
         by_request.entry(drift.request_id).or_default().push(drift);
@@ -291,6 +323,25 @@ pub async fn repair(services: &Services, report: &Report) -> Result<Repaired, Db
         super::worker::notify_workers(services).await;
     }
     Ok(done)
+}
+
+async fn repair_networks(services: &Services, done: &mut Repaired) -> Result<(), DbErr> {
+    let actor = Actor::System(SystemActor::Reconciler);
+    let result = match configured(services).await {
+        Ok(networks) => services.provisioning.reconcile(&networks).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(changes) => {
+            for (id, _) in changes.into_iter().filter(|(_, changed)| *changed) {
+                audit::record(&services.db, AuditEntry::new(actor, AuditAction::ControllerReconciled, "zt_network", &id).with("outcome", "corrected"))
+                    .await?;
+                done.networks.push(id);
+            }
+        }
+        Err(e) => done.failed.push(format!("correcting the networks failed: {e}")),
+    }
+    Ok(())
 }
 
 /// One periodic pass: check, then repair, with what could not be read logged.

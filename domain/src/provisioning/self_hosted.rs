@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use super::flow_rules;
 use super::http::{AuthStyle, Http};
 use super::{check_deauthorized, gone_is_done, ip_list, tagged_request, AuthorizeMember, MemberResult, ProviderError, ProviderErrorKind, ProviderSettings, RemoteMember, ZeroTierProvider};
 use crate::types::{ControllerAddress, Ipv6Prefix, NetworkId, NodeId};
@@ -18,7 +19,13 @@ pub struct ControllerNetworkSpec {
 }
 
 impl ControllerNetworkSpec {
-    /// The settings we own: name, private, no IPv4/IPv6 auto-assignment, the /64 routed.
+    /// The flow rules of the peering LAN (`flow_rules`), in the controller's JSON form.
+    pub fn rules(&self) -> Vec<Value> {
+        flow_rules::to_json(&flow_rules::peering_lan())
+    }
+
+    /// The settings we own: name, private, no IPv4/IPv6 auto-assignment, the /64 routed,
+    /// the peering LAN's flow rules.
     fn body(&self) -> Value {
         json!({
             "name": self.name,
@@ -26,6 +33,7 @@ impl ControllerNetworkSpec {
             "v4AssignMode": {"zt": false},
             "v6AssignMode": {"zt": false, "rfc4193": false, "6plane": false},
             "routes": [{"target": self.ipv6_prefix.to_string(), "via": null}],
+            "rules": self.rules(),
         })
     }
 
@@ -39,6 +47,7 @@ impl ControllerNetworkSpec {
             && network["v4AssignMode"]["zt"].as_bool() != Some(true)
             && network["v6AssignMode"]["zt"].as_bool() != Some(true)
             && routes_ok
+            && flow_rules::normalize(&network["rules"]) == self.rules()
     }
 }
 

@@ -12,6 +12,9 @@ use crate::config::AppConfig;
 use crate::startup;
 
 fn print_report(report: &Report) {
+    for (id, name) in &report.networks {
+        println!("{:<18} {:<34} network {id} ({name}): its settings or flow rules differ", "network_changed", "controller");
+    }
     for drift in &report.drift {
         println!("{:<18} {:<34} request {}  {}", drift.kind.as_str(), drift.place.to_string(), drift.request_id, drift.detail);
     }
@@ -24,7 +27,7 @@ pub async fn run(config: &AppConfig, args: &ReconcileArgs) -> anyhow::Result<()>
     let services = startup::prepare(config).await?;
     let report = reconcile::check(&services).await?;
     print_report(&report);
-    println!("{} differences found", report.drift.len());
+    println!("{} differences found", report.drift.len() + report.networks.len());
     if args.dry_run {
         if !report.unreachable.is_empty() {
             bail!("{} places could not be read", report.unreachable.len());
@@ -32,6 +35,9 @@ pub async fn run(config: &AppConfig, args: &ReconcileArgs) -> anyhow::Result<()>
         return Ok(());
     }
     let repaired = reconcile::repair(&services, &report).await?;
+    for id in &repaired.networks {
+        println!("network {id} set back to its configured settings and flow rules");
+    }
     for (host, file) in &repaired.removed {
         println!("removed {file} from {host}");
     }

@@ -18,6 +18,7 @@ async fn check_and_repair(app: &TestApp, sim: &ControllerSim) -> Vec<DriftKind> 
     let services = worker_services(&app.db().url, &sim.url(), TOKEN, SUFFIX_TOML).await;
     let report = reconcile::check(&services).await.unwrap();
     assert!(report.unreachable.is_empty(), "{:?}", report.unreachable);
+    assert!(report.networks.is_empty(), "{:?}", report.networks);
     assert!(report.drift.iter().all(|d| d.place == Place::Controller));
     reconcile::repair(&services, &report).await.unwrap();
     report.drift.iter().map(|d| d.kind).collect()
@@ -104,6 +105,8 @@ async fn on_zerotier_central_suspending_and_leaving_deauthorize_and_delete_the_m
     let id = crate::requests::created_id(&app, &op, json!({"asn": 64500, "zt_network_id": network, "node_id": "0102030405"})).await;
     app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
     settled(&app, &op, &id, "active").await;
+    let rules = central.network(network).unwrap()["config"]["rules"].clone();
+    assert_eq!(domain::provisioning::flow_rules::normalize(&rules), domain::provisioning::flow_rules::to_json(&domain::provisioning::flow_rules::peering_lan()));
     post(&app, &admin, &format!("/api/v1/admin/requests/{id}/suspend"), json!({"reason": "abuse"})).await;
     settled(&app, &op, &id, "suspended").await;
     let member = central.member(network, "0102030405").unwrap();
@@ -115,4 +118,43 @@ async fn on_zerotier_central_suspending_and_leaving_deauthorize_and_delete_the_m
     post(&app, &op, &format!("/api/v1/requests/{id}/leave"), json!({})).await;
     settled(&app, &op, &id, "removed").await;
     assert!(central.member(network, "0102030405").is_none(), "deleted in Central");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flow_rules_are_set_on_the_controller_and_put_back_when_changed() {
+    both(async |backend| {
+        let (app, sim) = setup(backend).await;
+        let expected = json!([
+            {"etherType": 34525, "not": true, "or": false, "type": "MATCH_ETHERTYPE"},
+            {"type": "ACTION_DROP"},
+            {"mask": "1000000000000000", "not": true, "or": false, "type": "MATCH_CHARACTERISTICS"},
+            {"type": "ACTION_DROP"},
+            {"icmpCode": null, "icmpType": 134, "not": false, "or": false, "type": "MATCH_ICMP"},
+            {"type": "ACTION_DROP"},
+            {"icmpCode": null, "icmpType": 137, "not": false, "or": false, "type": "MATCH_ICMP"},
+            {"type": "ACTION_DROP"},
+            {"ipProtocol": 17, "not": false, "or": false, "type": "MATCH_IP_PROTOCOL"},
+            {"end": 547, "not": false, "or": false, "start": 547, "type": "MATCH_IP_SOURCE_PORT_RANGE"},
+            {"type": "ACTION_DROP"},
+            {"type": "ACTION_ACCEPT"},
+        ]);
+        assert_eq!(sim.network(NET).unwrap()["rules"], expected, "exactly these rules after preflight's reconcile");
+
+        sim.edit_network(NET, json!({"rules": [{"type": "ACTION_ACCEPT"}]}));
+        let services = worker_services(&app.db().url, &sim.url(), TOKEN, SUFFIX_TOML).await;
+        let report = reconcile::check(&services).await.unwrap();
+        assert_eq!(report.networks, [(NET.to_owned(), "ZT-IX Frankfurt".to_owned())]);
+        let repaired = reconcile::repair(&services, &report).await.unwrap();
+        assert_eq!(repaired.networks, [NET.to_owned()]);
+        assert_eq!(sim.network(NET).unwrap()["rules"], expected, "put back");
+        assert!(reconcile::check(&services).await.unwrap().networks.is_empty());
+        let audited = audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq("controller.reconciled"))
+            .filter(audit_event::Column::TargetId.eq(NET))
+            .all(&app.db().db)
+            .await
+            .unwrap();
+        assert_eq!(audited.len(), 1);
+    })
+    .await;
 }

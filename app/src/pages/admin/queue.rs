@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::networks::list_networks;
+use crate::api::networks::{list_networks, network_rules};
 use crate::api::requests::{admin_requests, AdminPage};
 use crate::components::{short_time, urlencode, ErrorNotice, StatusBadge};
 use crate::i18n::{t_string, td_string, use_i18n, Locale};
@@ -94,6 +94,7 @@ fn Queue() -> impl IntoView {
                 </div>
                 <button type="submit" class="button secondary">{tr!(admin.filter)}</button>
             </form>
+            <FlowRules/>
             <Transition fallback=move || view! { <p class="muted" role="status">{tr!(admin.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -104,6 +105,23 @@ fn Queue() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The flow rules of the exchange networks, folded away until asked for.
+#[component]
+fn FlowRules() -> impl IntoView {
+    let rules = page_data::load(|| (), |_| network_rules());
+    view! {
+        <details class="card flow-rules">
+            <summary>{tr!(admin.flow_rules_title)}</summary>
+            <p class="caption">{tr!(admin.flow_rules_text)}</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    rules.await.ok().map(|text| view! { <pre class="mono" dir="ltr">{text}</pre> })
+                })}
+            </Suspense>
+        </details>
     }
 }
 

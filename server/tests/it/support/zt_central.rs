@@ -45,7 +45,8 @@ impl CentralSim {
         for id in networks {
             central.networks.insert(
                 id.to_string(),
-                json!({"id": id, "config": {"id": id, "name": "central network", "private": true}, "description": ""}),
+                json!({"id": id, "config": {"id": id, "name": "central network", "private": true,
+                        "rules": [{"not": false, "or": false, "type": "ACTION_ACCEPT"}]}, "description": ""}),
             );
         }
         let state = Arc::new(Mutex::new(central));
@@ -59,6 +60,10 @@ impl CentralSim {
     }
 
     /// `ZT_CENTRAL_BASE_URL`
+    pub fn network(&self, nwid: &str) -> Option<Value> {
+        self.state.lock().unwrap().networks.get(nwid).cloned()
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}/api/v1", self.addr)
     }
@@ -114,13 +119,25 @@ async fn status(State(s): Shared, headers: HeaderMap) -> Response {
     Json(json!({"id": "central_status", "type": "CentralStatus", "apiVersion": "4", "readOnlyMode": false})).into_response()
 }
 
-async fn network(State(s): Shared, method: Method, Path(nwid): Path<String>, headers: HeaderMap) -> Response {
+async fn network(State(s): Shared, method: Method, Path(nwid): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     if let Some(r) = gate(&s, &headers) {
         return r;
     }
-    let state = s.lock().unwrap();
-    match (method, state.networks.get(&nwid)) {
+    let mut state = s.lock().unwrap();
+    match (method, state.networks.get_mut(&nwid)) {
         (Method::GET, Some(n)) => Json(n.clone()).into_response(),
+        // Settings under `config` are updated key by key; `rules` replaces the array.
+        (Method::POST, Some(n)) => {
+            let Ok(patch) = serde_json::from_slice::<Value>(&body) else {
+                return (StatusCode::BAD_REQUEST, Json(json!({"type": "internal", "message": "JSON error"}))).into_response();
+            };
+            if let Some(config) = patch.get("config").and_then(Value::as_object) {
+                for (key, value) in config {
+                    n["config"][key] = value.clone();
+                }
+            }
+            Json(n.clone()).into_response()
+        }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -173,10 +173,13 @@ async fn network(
             };
             let stored = state.networks.entry(nwid.clone()).or_insert_with(|| new_network(&nwid));
             let mut updated = stored.clone();
-            for key in ["name", "private", "enableBroadcast", "multicastLimit", "mtu", "v4AssignMode", "v6AssignMode", "routes", "ipAssignmentPools", "rules", "dns"] {
+            for key in ["name", "private", "enableBroadcast", "multicastLimit", "mtu", "v4AssignMode", "v6AssignMode", "routes", "ipAssignmentPools", "dns"] {
                 if let Some(value) = patch.get(key) {
                     updated[key] = value.clone();
                 }
+            }
+            if let Some(Value::Array(rules)) = patch.get("rules") {
+                updated["rules"] = Value::Array(rules.iter().filter_map(render_rule).collect());
             }
             updated["id"] = json!(nwid);
             updated["nwid"] = json!(nwid);
@@ -253,6 +256,35 @@ async fn member(
         },
         _ => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// One rule entry as the controller stores it: parsed and rendered again, so an unknown
+/// `type` is left out silently, actions come back with only their own fields, matches
+/// always with `not` and `or` (keys sorted, as the controller's JSON library writes them).
+fn render_rule(entry: &Value) -> Option<Value> {
+    const MATCHES: [&str; 27] = [
+        "MATCH_SOURCE_ZEROTIER_ADDRESS", "MATCH_DEST_ZEROTIER_ADDRESS", "MATCH_VLAN_ID", "MATCH_VLAN_PCP", "MATCH_VLAN_DEI",
+        "MATCH_MAC_SOURCE", "MATCH_MAC_DEST", "MATCH_IPV4_SOURCE", "MATCH_IPV4_DEST", "MATCH_IPV6_SOURCE", "MATCH_IPV6_DEST",
+        "MATCH_IP_TOS", "MATCH_IP_PROTOCOL", "MATCH_ETHERTYPE", "MATCH_ICMP", "MATCH_IP_SOURCE_PORT_RANGE",
+        "MATCH_IP_DEST_PORT_RANGE", "MATCH_CHARACTERISTICS", "MATCH_FRAME_SIZE_RANGE", "MATCH_RANDOM", "MATCH_TAGS_DIFFERENCE",
+        "MATCH_TAGS_BITWISE_AND", "MATCH_TAGS_BITWISE_OR", "MATCH_TAGS_BITWISE_XOR", "MATCH_TAGS_EQUAL", "MATCH_TAG_SENDER",
+        "MATCH_TAG_RECEIVER",
+    ];
+    const ACTIONS: [&str; 6] = ["ACTION_DROP", "ACTION_ACCEPT", "ACTION_TEE", "ACTION_WATCH", "ACTION_REDIRECT", "ACTION_BREAK"];
+    let mut entry = entry.as_object()?.clone();
+    let kind = entry.get("type")?.as_str()?.to_owned();
+    if ACTIONS.contains(&kind.as_str()) {
+        entry.remove("not");
+        entry.remove("or");
+    } else if MATCHES.contains(&kind.as_str()) {
+        for key in ["not", "or"] {
+            let value = entry.get(key).and_then(Value::as_bool).unwrap_or(false);
+            entry.insert(key.into(), json!(value));
+        }
+    } else {
+        return None;
+    }
+    Some(Value::Object(entry))
 }
 
 fn write_member(s: &Arc<Mutex<Controller>>, key: &(String, String), body: &Bytes) -> Response {

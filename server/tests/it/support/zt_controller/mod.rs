@@ -106,6 +106,15 @@ impl ControllerSim {
         self.state.lock().unwrap().networks.get(nwid).cloned()
     }
 
+    /// Changes stored fields of a network as someone would by hand.
+    pub fn edit_network(&self, nwid: &str, fields: Value) {
+        let mut state = self.state.lock().unwrap();
+        let network = state.networks.get_mut(nwid).expect("the network exists");
+        for (key, value) in fields.as_object().expect("network fields are an object") {
+            network[key] = value.clone();
+        }
+    }
+
     pub fn member(&self, nwid: &str, node: &str) -> Option<Value> {
         self.state.lock().unwrap().members.get(&(nwid.to_owned(), node.to_owned())).cloned()
     }
