@@ -37,6 +37,7 @@ test("an operator leaves the exchange after a confirmation step", async ({ brows
   // nothing happens before the second step
   await openWithKeyboard(op, "Leave the exchange…");
   await expect(op.locator(".page-header .status")).toHaveText("Active");
+  await op.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
   await expectAccessible(op, "the leave confirmation");
   await screenshot(op, testInfo, "leave-confirmation");
   await op.getByLabel("Note for the exchange (optional)").fill("Moving to our own port");
@@ -64,6 +65,8 @@ test("an admin suspends a member with a reason and resumes them", async ({ brows
   await expect(admin.locator(".page-header .status")).toHaveText("Suspended", { timeout: 15_000 });
   await expect(admin.getByRole("cell", { name: "Suspended", exact: true })).toBeVisible();
 
+  // the audit row that just arrived fades in: check contrast once it is there
+  await admin.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
   await expectAccessible(admin, "a suspended member for the admin");
   await screenshot(admin, testInfo, "admin-suspended");
   await openHydrated(op, `/requests/${id}`);
