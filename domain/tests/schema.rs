@@ -20,6 +20,17 @@ async fn insert(t: &TestDb, user: uuid::Uuid, asn: i64, node: Option<&str>, stat
     fixtures::request(user, asn, NET, node, status).insert(&t.db).await
 }
 
+/// A request row as the schema before the lifecycle upgrade holds it.
+fn without_lifecycle_columns(row: &mut join_request::ActiveModel) {
+    use sea_orm::ActiveValue::NotSet;
+    row.sync_due_at = NotSet;
+    row.sync_attempts = NotSet;
+    row.desired_revision = NotSet;
+    row.retiring_node_id = NotSet;
+    row.status_reason = NotSet;
+    row.affiliation_lost_at = NotSet;
+}
+
 async fn table_names(t: &TestDb) -> Vec<String> {
     let sql = match t.backend {
         domain::testing::Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -94,12 +105,7 @@ db_test!(async fn the_upgrade_settles_nodes_shared_by_several_members(t) {
     let old_row = |user, asn, node, status, age_minutes: i64| async move {
         let mut row = fixtures::request(user, asn, NET, Some(node), status);
         row.last_error_code = sea_orm::ActiveValue::NotSet;
-        row.sync_due_at = sea_orm::ActiveValue::NotSet;
-        row.sync_attempts = sea_orm::ActiveValue::NotSet;
-        row.desired_revision = sea_orm::ActiveValue::NotSet;
-        row.retiring_node_id = sea_orm::ActiveValue::NotSet;
-        row.status_reason = sea_orm::ActiveValue::NotSet;
-        row.affiliation_lost_at = sea_orm::ActiveValue::NotSet;
+        without_lifecycle_columns(&mut row);
         row.requested_at = Set(chrono::Utc::now() - chrono::Duration::minutes(age_minutes));
         let id = row.id.clone().unwrap();
         join_request::Entity::insert(row).exec_without_returning(db).await.unwrap();
@@ -280,12 +286,7 @@ db_test!(async fn the_lifecycle_upgrade_keeps_every_request_and_what_references_
     let user = fixtures::user(db, "alice", false).await.id;
     // As 0.1.0 wrote them: without the columns added since.
     let mut row = fixtures::request(user, 64500, NET, Some("aaaaaaaaaa"), Active);
-    row.sync_due_at = sea_orm::ActiveValue::NotSet;
-    row.sync_attempts = sea_orm::ActiveValue::NotSet;
-    row.desired_revision = sea_orm::ActiveValue::NotSet;
-    row.retiring_node_id = sea_orm::ActiveValue::NotSet;
-    row.status_reason = sea_orm::ActiveValue::NotSet;
-    row.affiliation_lost_at = sea_orm::ActiveValue::NotSet;
+    without_lifecycle_columns(&mut row);
     let id = row.id.clone().unwrap();
     join_request::Entity::insert(row).exec_without_returning(db).await.unwrap();
     let now = chrono::Utc::now();

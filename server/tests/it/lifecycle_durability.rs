@@ -7,13 +7,12 @@ use std::time::Duration;
 use domain::entities::{audit_event, join_request, zt_membership};
 use domain::testing::{Backend, TestDb};
 use domain::workflow::RequestStatus;
-use domain::RuntimeSettings;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait};
 use serde_json::json;
 
 use crate::lifecycle::IP;
-use crate::provisioning::{wait_until, NET, SUFFIX_TOML};
-use crate::provisioning_durability::{login, ready, start_server, Server, PASSWORD};
+use crate::provisioning::{wait_until, NET};
+use crate::provisioning_durability::{crash_test_setup, login, ready, start_server, Server};
 use crate::support::zt_controller::{ControllerSim, Fault};
 
 async fn request(db: &TestDb, id: uuid::Uuid) -> join_request::Model {
@@ -33,25 +32,7 @@ async fn crash_scenario(backend: Backend) {
     let db = TestDb::new(backend).await;
     let sim = ControllerSim::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("runtime.toml");
-    std::fs::write(&config, SUFFIX_TOML.replace("lease_seconds = 5", "lease_seconds = 2").replace("request_timeout_seconds = 1", "request_timeout_seconds = 60")).unwrap();
-    for (name, admin) in [("op", false), ("admin", true)] {
-        domain::identity::accounts::create(
-            &db.db,
-            &RuntimeSettings::default().auth,
-            domain::identity::accounts::NewAccount {
-                username: name.into(),
-                password: secrecy::SecretString::from(PASSWORD.to_owned()),
-                is_admin: admin,
-                asns: vec![domain::types::Asn::parse(64500).unwrap()],
-                networks: vec![],
-                full_name: None,
-                email: None,
-            },
-        )
-        .await
-        .unwrap();
-    }
+    let config = crash_test_setup(&db, dir.path()).await;
     let client = reqwest::Client::new();
     let mut server = start_server(&db, &sim, &config);
     ready(&mut server).await;

@@ -78,17 +78,15 @@ pub(crate) async fn login(base: &str, username: &str) -> String {
     crate::helpers::session_cookie(&response).expect("logged in")
 }
 
-async fn crash_scenario(backend: Backend) {
-    let db = TestDb::new(backend).await;
-    let sim = ControllerSim::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("runtime.toml");
+/// The runtime config of the crash tests (short leases, patient upstream calls) in
+/// `dir`, and the accounts `op` and `admin` (both holding AS64500) in `db`.
+pub(crate) async fn crash_test_setup(db: &TestDb, dir: &std::path::Path) -> std::path::PathBuf {
+    let config = dir.join("runtime.toml");
     std::fs::write(&config, SUFFIX_TOML.replace("lease_seconds = 5", "lease_seconds = 2").replace("request_timeout_seconds = 1", "request_timeout_seconds = 60")).unwrap();
-    let settings = RuntimeSettings::default();
     for (name, admin) in [("op", false), ("admin", true)] {
         domain::identity::accounts::create(
             &db.db,
-            &settings.auth,
+            &RuntimeSettings::default().auth,
             domain::identity::accounts::NewAccount {
                 username: name.into(),
                 password: secrecy::SecretString::from(PASSWORD.to_owned()),
@@ -102,6 +100,14 @@ async fn crash_scenario(backend: Backend) {
         .await
         .unwrap();
     }
+    config
+}
+
+async fn crash_scenario(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let sim = ControllerSim::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = crash_test_setup(&db, dir.path()).await;
 
     let mut first = start_server(&db, &sim, &config);
     ready(&mut first).await;
