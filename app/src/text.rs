@@ -166,6 +166,8 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::RouteServerApplied => td_string!(locale, audit_action.route_server_applied),
         AuditAction::RouteServerFailed => td_string!(locale, audit_action.route_server_failed),
         AuditAction::RouteServersSkipped => td_string!(locale, audit_action.route_servers_skipped),
+        AuditAction::RoutePolicyOverridden => td_string!(locale, audit_action.route_policy_overridden),
+        AuditAction::RoutePolicyChanged => td_string!(locale, audit_action.route_policy_changed),
         AuditAction::AuthLoginSucceeded => td_string!(locale, audit_action.auth_login_succeeded),
         AuditAction::AuthLoginFailed => td_string!(locale, audit_action.auth_login_failed),
         AuditAction::AuthLoginThrottled => td_string!(locale, audit_action.auth_login_throttled),

@@ -40,6 +40,11 @@ spelled! {
         RouteServerFailed => "route_server.failed",
         RouteServerRemoved => "route_server.removed",
         RouteServersSkipped => "route_servers.skipped",
+        /// An admin set (or cleared) a request's max-prefix limits or AS-SET.
+        RoutePolicyOverridden => "route_policy.overridden",
+        /// PeeringDB's record or the IRR expansion of a member changed what its peer
+        /// file says; the file is pushed again.
+        RoutePolicyChanged => "route_policy.changed",
         AuthLoginSucceeded => "auth.login_succeeded",
         AuthLoginFailed => "auth.login_failed",
         AuthLoginThrottled => "auth.login_throttled",

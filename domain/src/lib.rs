@@ -12,6 +12,7 @@ pub mod entities;
 pub mod identity;
 pub mod metrics;
 pub mod networks;
+pub mod policy;
 pub mod provisioning;
 pub mod requests;
 pub mod routeservers;
@@ -41,6 +42,8 @@ pub struct Services {
     pub provisioning: Arc<provisioning::preflight::Provisioning>,
     /// `None` when no route servers are configured (the step is skipped).
     pub route_servers: Option<Arc<routeservers::RouteServerSettings>>,
+    /// PeeringDB's API for the members' route-server policy; `None`: not fetched.
+    pub peeringdb_api: Option<Arc<policy::peeringdb::PeeringDbApi>>,
 }
 
 impl Services {
@@ -52,7 +55,13 @@ impl Services {
             identity: Arc::new(identity),
             provisioning: Arc::new(provisioning::preflight::Provisioning::unconfigured()),
             route_servers: None,
+            peeringdb_api: None,
         }
+    }
+
+    pub fn with_peeringdb_api(mut self, api: Option<policy::peeringdb::PeeringDbApi>) -> Self {
+        self.peeringdb_api = api.map(Arc::new);
+        self
     }
 
     pub fn with_route_servers(mut self, route_servers: Option<routeservers::RouteServerSettings>) -> Self {

@@ -47,6 +47,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                     description: Set(network.description.clone()),
                     ipv6_prefix: Set(prefix),
                     is_active: Set(true),
+                    irr_filter: Set(network.irr_filter),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
@@ -59,6 +60,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                 let unchanged = row.name == network.name
                     && row.description == network.description
                     && row.ipv6_prefix == prefix
+                    && row.irr_filter == network.irr_filter
                     && row.is_active;
                 if unchanged {
                     continue;
@@ -68,6 +70,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                 active.description = Set(network.description.clone());
                 active.ipv6_prefix = Set(prefix);
                 active.is_active = Set(true);
+                active.irr_filter = Set(network.irr_filter);
                 active.updated_at = Set(now);
                 active.update(&txn).await?;
                 audit::record(&txn, AuditEntry::new(actor, AuditAction::NetworkUpdated, "zt_network", &id)).await?;

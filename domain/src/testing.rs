@@ -255,6 +255,7 @@ pub mod fixtures {
             description: Set(None),
             ipv6_prefix: Set(Some("2001:db8:1::/64".into())),
             is_active: Set(true),
+            irr_filter: Set(Default::default()),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -12,6 +12,7 @@ fn net(id: &str, name: &str, prefix: &str) -> ConfiguredNetwork {
         id: NetworkId::parse(id).unwrap(),
         name: name.into(),
         description: None,
+        irr_filter: Default::default(),
         ipv6_prefix: Ipv6Prefix::parse(prefix).unwrap(),
     }
 }

@@ -8,6 +8,9 @@ use domain::routeservers::PeerConfig;
 use domain::types::Asn;
 use uuid::Uuid;
 
+mod support;
+use support::lab::{ip, Bird, Netns};
+
 fn main_config(dir: &Path, with_roa_tables: bool) -> std::path::PathBuf {
     let roa = if with_roa_tables { "roa4 table ztix_roa_v4;\nroa6 table ztix_roa_v6;\n" } else { "" };
     let path = dir.join("bird.conf");
@@ -29,6 +32,8 @@ fn peer(asn: i64, addresses: &[&str]) -> PeerConfig {
         max_prefixes_v4: 100,
         max_prefixes_v6: 50,
         shut_down: false,
+        hygiene: domain::settings::RouteServerPolicy::default().hygiene(),
+        irr: None,
     }
 }
 
@@ -220,66 +225,6 @@ fn a_second_change_waits_for_the_first_to_finish() {
     let confirms: Vec<usize> = calls.iter().enumerate().filter(|(_, c)| *c == "configure confirm").map(|(i, _)| i).collect();
     let checks: Vec<usize> = calls.iter().enumerate().filter(|(_, c)| *c == "configure check").map(|(i, _)| i).collect();
     assert!(confirms.len() == 2 && checks.len() == 2 && checks[1] > confirms[0], "one change after the other: {calls:?}");
-}
-
-/// A network namespace for one test, removed with everything in it.
-struct Netns(String);
-
-impl Netns {
-    fn new(name: String) -> Self {
-        let _ = Command::new("ip").args(["netns", "del", &name]).status();
-        ip(&["netns", "add", &name]);
-        ip(&["-n", &name, "link", "set", "lo", "up"]);
-        Self(name)
-    }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
-fn ip(args: &[&str]) {
-    let output = Command::new("ip").args(args).output().expect("iproute2 runs; the test needs root");
-    assert!(output.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-}
-
-/// A BIRD daemon in a namespace, stopped with the test.
-struct Bird {
-    pid_file: std::path::PathBuf,
-    socket: std::path::PathBuf,
-}
-
-impl Bird {
-    fn start(netns: &Netns, config: &Path) -> Self {
-        let socket = config.with_extension("ctl");
-        let pid_file = config.with_extension("pid");
-        let output = Command::new("ip")
-            .args(["netns", "exec", &netns.0, "bird", "-c"])
-            .arg(config)
-            .arg("-s")
-            .arg(&socket)
-            .arg("-P")
-            .arg(&pid_file)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "bird: {}", String::from_utf8_lossy(&output.stderr));
-        Self { pid_file, socket }
-    }
-
-    fn birdc(&self, args: &[&str]) -> String {
-        let output = Command::new("birdc").arg("-s").arg(&self.socket).args(args).output().unwrap();
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-}
-
-impl Drop for Bird {
-    fn drop(&mut self) {
-        if let Ok(pid) = std::fs::read_to_string(&self.pid_file) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
-        }
-    }
 }
 
 /// The route server takes only routes whose next hop is the member's own address: a member

@@ -176,6 +176,7 @@ db_test!(async fn hex_formats_ranges_and_statuses_are_checked(t) {
             description: Set(None),
             ipv6_prefix: Set(None),
             is_active: Set(true),
+            irr_filter: Set(Default::default()),
             created_at: Set(now),
             updated_at: Set(now),
         };

@@ -15,6 +15,7 @@ mod m20261128_000005_audit;
 mod m20261128_000006_request_list_indexes;
 mod m20261201_000007_node_owner_and_throttle;
 mod m20261202_000008_lifecycle;
+mod m20261203_000009_route_server_policy;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_request_list_indexes::Migration),
             Box::new(m20261201_000007_node_owner_and_throttle::Migration),
             Box::new(m20261202_000008_lifecycle::Migration),
+            Box::new(m20261203_000009_route_server_policy::Migration),
         ]
     }
 }

@@ -157,9 +157,21 @@ pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let db = open_database(config).await?;
     let provisioning = provisioning(config, &settings).await?;
     let route_servers = route_servers(config, &settings);
+    let peeringdb_api = match &config.peeringdb_api {
+        None => None,
+        Some(api) => Some(
+            domain::policy::peeringdb::PeeringDbApi::new(
+                api.url.clone(),
+                api.key.clone(),
+                Duration::from_secs(settings.peeringdb.api_timeout_seconds.into()),
+            )
+            .context("PeeringDB API client")?,
+        ),
+    };
     let services = Services::new(db, settings, identity(config)?)
         .with_provisioning(provisioning)
-        .with_route_servers(route_servers);
+        .with_route_servers(route_servers)
+        .with_peeringdb_api(peeringdb_api);
     sync_networks(&services).await?;
     Ok(services)
 }

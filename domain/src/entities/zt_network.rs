@@ -14,6 +14,8 @@ pub struct Model {
     pub ipv6_prefix: Option<String>,
     /// Networks removed from the runtime config stay, inactive, for history.
     pub is_active: bool,
+    /// What a failed IRR check does on this network's route servers.
+    pub irr_filter: crate::routeservers::IrrMode,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -33,7 +33,7 @@ pub(super) struct Http {
 }
 
 /// Seconds from `Retry-After` (a number or an HTTP date) or `X-Ratelimit-Reset` (a date).
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+pub(crate) fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(value) = header("retry-after") {
         if let Ok(seconds) = value.parse::<u64>() {

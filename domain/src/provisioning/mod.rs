@@ -8,7 +8,7 @@ mod central;
 mod error;
 pub mod failure;
 pub mod flow_rules;
-mod http;
+pub(crate) mod http;
 pub mod ipv6;
 pub mod lifecycle;
 pub mod membership;

@@ -22,7 +22,7 @@ use super::worker::Desired;
 use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
 use crate::entities::{join_request, zt_ipv6_assignment, zt_network};
 use crate::routeservers::{self, FileChange, HostOutcome, PeerConfig};
-use crate::types::{Asn, NetworkId, NodeId};
+use crate::types::{NetworkId, NodeId};
 use crate::workflow::RequestStatus;
 use crate::Services;
 
@@ -104,22 +104,10 @@ fn sha256_hex(text: &str) -> String {
 }
 
 /// The peer file a member request should have on every route server.
-fn peer_file(services: &Services, request: &join_request::Model, ip: &str, network_name: &str) -> Option<String> {
-    let settings = services.route_servers.as_ref()?;
-    let policy = &services.settings.route_servers;
-    Some(
-        PeerConfig {
-            request_id: request.id,
-            member_asn: Asn::parse(request.asn).ok()?,
-            addresses: vec![ip.parse().ok()?],
-            local_asn: settings.local_asn,
-            network_name: network_name.to_owned(),
-            max_prefixes_v4: policy.max_prefixes_v4,
-            max_prefixes_v6: policy.max_prefixes_v6,
-            shut_down: request.status == RequestStatus::Suspended,
-        }
-        .render(),
-    )
+async fn peer_file(services: &Services, request: &join_request::Model, ip: &str, network_name: &str) -> Result<Option<String>, DbErr> {
+    let (Some(_), Ok(ip)) = (services.route_servers.as_ref(), ip.parse()) else { return Ok(None) };
+    let shut_down = request.status == RequestStatus::Suspended;
+    Ok(Some(crate::policy::peer_config(services, request, vec![ip], network_name, shut_down).await?.render()))
 }
 
 /// Compares the controller and every route server with the database; changes nothing.
@@ -143,7 +131,7 @@ pub async fn check(services: &Services) -> Result<Report, DbErr> {
         }
         let Some(ip) = ip.map(|a| a.assigned_ip) else { continue };
         let name = names.get(&request.zt_network_id).map_or(request.zt_network_id.as_str(), String::as_str);
-        let file = peer_file(services, &request, &ip, name).unwrap_or_default();
+        let file = peer_file(services, &request, &ip, name).await?.unwrap_or_default();
         expected.push(Expected { request, ip, file });
     }
     let mut report = Report::default();

@@ -5,12 +5,14 @@
 //! The system OpenSSH client does the transport: host keys are checked strictly against
 //! the configured known-hosts file, with the operator's usual OpenSSH behaviour.
 
+mod filter;
 mod render;
 mod ssh;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use filter::{EmptySet, Hygiene, IrrMode, IrrPolicy, IrrSets, PrefixRule, Reason, DEFAULT_TRANSIT_FREE, TAG_OFFSET};
 pub use render::PeerConfig;
 pub use ssh::{apply_script, list, probe, FileChange, HostOutcome, HostResult, HostTurns, ProbeOutcome};
 

@@ -15,6 +15,7 @@ use std::net::IpAddr;
 
 use uuid::Uuid;
 
+use super::filter::{Hygiene, IrrMode, IrrPolicy, Member};
 use crate::types::Asn;
 
 /// Everything that goes into one peer file.
@@ -32,24 +33,11 @@ pub struct PeerConfig {
     /// The member is suspended: every session is configured `disabled` (BIRD shuts it
     /// down on reconfigure and keeps it down until the file is active again).
     pub shut_down: bool,
+    /// The checks every member gets.
+    pub hygiene: Hygiene,
+    /// IRR filtering, when an IRR server is configured.
+    pub irr: Option<IrrPolicy>,
 }
-
-/// Prefixes no member may announce (RFC 6890 and friends), with the lengths covered.
-const BOGONS_V4: &[&str] = &[
-    "0.0.0.0/8+", "10.0.0.0/8+", "100.64.0.0/10+", "127.0.0.0/8+", "169.254.0.0/16+", "172.16.0.0/12+",
-    "192.0.0.0/24+", "192.0.2.0/24+", "192.168.0.0/16+", "198.18.0.0/15+", "198.51.100.0/24+", "203.0.113.0/24+",
-    "224.0.0.0/4+", "240.0.0.0/4+",
-];
-const BOGONS_V6: &[&str] = &[
-    "::/8+", "100::/64+", "2001:2::/48+", "2001:10::/28+", "2001:db8::/32+", "2002::/16+", "3ffe::/16+",
-    "fc00::/7+", "fe80::/10+", "fec0::/10+", "ff00::/8+",
-];
-/// ASNs that must not appear in a path: reserved, AS_TRANS, documentation and private.
-const BOGON_ASNS: &str = "0, 23456, 64496..131071, 4200000000..4294967295";
-
-/// Accepted prefix lengths per family.
-const V4_LENGTHS: (u8, u8) = (8, 24);
-const V6_LENGTHS: (u8, u8) = (16, 48);
 
 impl PeerConfig {
     /// `ztix-<request id>.conf`
@@ -88,24 +76,22 @@ impl PeerConfig {
         addresses.sort();
         addresses.dedup();
         let own = addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(out, "filter {sym}_import {{");
-        let _ = writeln!(out, "  if !(bgp_next_hop ~ [ {own} ]) then reject;");
-        let _ = writeln!(out, "  if bgp_path.len = 0 then reject;");
-        let _ = writeln!(out, "  if bgp_path.first != {asn} then reject;");
-        let _ = writeln!(out, "  if bgp_path.len > 64 then reject;");
-        let _ = writeln!(out, "  if bgp_path ~ [= * [{BOGON_ASNS}] * =] then reject;");
-        let _ = writeln!(out, "  if net.type = NET_IP4 then {{");
-        let _ = writeln!(out, "    if net.len < {} || net.len > {} then reject;", V4_LENGTHS.0, V4_LENGTHS.1);
-        let _ = writeln!(out, "    if net ~ [ {} ] then reject;", BOGONS_V4.join(", "));
-        let _ = writeln!(out, "    if roa_check(ztix_roa_v4, net, bgp_path.last) = ROA_INVALID then reject;");
-        let _ = writeln!(out, "  }}");
-        let _ = writeln!(out, "  if net.type = NET_IP6 then {{");
-        let _ = writeln!(out, "    if net.len < {} || net.len > {} then reject;", V6_LENGTHS.0, V6_LENGTHS.1);
-        let _ = writeln!(out, "    if net ~ [ {} ] then reject;", BOGONS_V6.join(", "));
-        let _ = writeln!(out, "    if roa_check(ztix_roa_v6, net, bgp_path.last) = ROA_INVALID then reject;");
-        let _ = writeln!(out, "  }}");
-        let _ = writeln!(out, "  accept;");
-        let _ = writeln!(out, "}}");
+        let member = Member {
+            symbol: &sym,
+            asn,
+            rs_asn: self.local_asn.get(),
+            own_addresses: &own,
+            hygiene: &self.hygiene,
+            irr: self.irr.as_ref(),
+        };
+        if let Some(irr) = &self.irr {
+            let mode = match irr.mode { IrrMode::Enforce => "enforced", IrrMode::Tag => "tag only" };
+            let _ = writeln!(out, "# IRR: {} ({mode}, {}).", sanitize(&irr.as_set), if irr.sets.is_some() { "expanded" } else { "not expanded yet" });
+        }
+        member.defines(&mut out);
+        member.import_filter(&mut out);
+        let _ = writeln!(out);
+        member.export_filter(&mut out);
         for (i, address) in addresses.iter().enumerate() {
             let _ = writeln!(out);
             let _ = writeln!(out, "protocol bgp {sym}_{} {{", i + 1);
@@ -119,14 +105,16 @@ impl PeerConfig {
             let extended = if address.is_ipv6() { "    extended next hop on;\n" } else { "" };
             let _ = writeln!(out, "  ipv4 {{");
             let _ = write!(out, "{extended}");
+            let _ = writeln!(out, "    import keep filtered on;");
             let _ = writeln!(out, "    import limit {} action restart;", self.max_prefixes_v4);
             let _ = writeln!(out, "    import filter {sym}_import;");
-            let _ = writeln!(out, "    export all;");
+            let _ = writeln!(out, "    export filter {sym}_export;");
             let _ = writeln!(out, "  }};");
             let _ = writeln!(out, "  ipv6 {{");
+            let _ = writeln!(out, "    import keep filtered on;");
             let _ = writeln!(out, "    import limit {} action restart;", self.max_prefixes_v6);
             let _ = writeln!(out, "    import filter {sym}_import;");
-            let _ = writeln!(out, "    export all;");
+            let _ = writeln!(out, "    export filter {sym}_export;");
             let _ = writeln!(out, "  }};");
             let _ = writeln!(out, "}}");
         }
@@ -142,6 +130,7 @@ fn sanitize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routeservers::filter::{EmptySet, IrrSets, PrefixRule};
 
     pub(crate) fn example() -> PeerConfig {
         PeerConfig {
@@ -153,6 +142,18 @@ mod tests {
             max_prefixes_v4: 1000,
             max_prefixes_v6: 500,
             shut_down: false,
+            hygiene: Hygiene { transit_free_asns: vec![174, 3356], max_as_path_length: 64, max_communities: 100 },
+            irr: Some(IrrPolicy {
+                mode: IrrMode::Enforce,
+                as_set: "AS-EXAMPLE".into(),
+                sets: Some(IrrSets {
+                    v4: vec![PrefixRule::parse("193.0.10.0/23{23,24}").unwrap()],
+                    v6: vec![PrefixRule::parse("2a0a:1001::/32").unwrap()],
+                    origins: vec![65001],
+                }),
+                empty: EmptySet::Reject,
+                rpki_roas_as_route_objects: false,
+            }),
         }
     }
 

@@ -71,11 +71,61 @@ impl Default for AuthSettings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PeeringDbSettings {
     /// Also require the `manage_peering_sessions` flag on a network, not only read access.
     pub require_manage_peering_sessions: bool,
+    /// How often each member's network record (`GET /api/net`) is fetched again.
+    pub refresh_interval_seconds: u32,
+    /// After a failed fetch (outage, throttling without `Retry-After`), the next try.
+    pub retry_seconds: u32,
+    /// Timeout of each call to the PeeringDB API.
+    pub api_timeout_seconds: u32,
+}
+
+impl Default for PeeringDbSettings {
+    fn default() -> Self {
+        Self { require_manage_peering_sessions: false, refresh_interval_seconds: 86_400, retry_seconds: 900, api_timeout_seconds: 10 }
+    }
+}
+
+/// IRR filtering (bgpq4 against an IRR server); off unless `host` is set.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IrrSettings {
+    /// `host` or `host:port` of the IRR server bgpq4 asks (`rr.ntt.net`, `whois.radb.net`).
+    pub host: Option<String>,
+    /// The registries whose objects count, in order (bgpq4 `-S`).
+    pub sources: Vec<String>,
+    /// How often each AS-SET is expanded again.
+    pub refresh_interval_seconds: u32,
+    /// After a failed expansion, the next try.
+    pub retry_seconds: u32,
+    /// Longest one bgpq4 run may take.
+    pub timeout_seconds: u32,
+    /// What an AS-SET that expands to nothing does: `reject` every route or `tag` only.
+    pub empty_set: crate::routeservers::EmptySet,
+    /// A route that is RPKI-valid counts as registered (arouteserver's
+    /// `use_rpki_roas_as_route_objects`).
+    pub rpki_roas_as_route_objects: bool,
+    /// The bgpq4 program.
+    pub bgpq4: String,
+}
+
+impl Default for IrrSettings {
+    fn default() -> Self {
+        Self {
+            host: None,
+            sources: ["RIPE", "ARIN", "APNIC", "AFRINIC", "LACNIC", "RADB"].map(str::to_owned).to_vec(),
+            refresh_interval_seconds: 21_600,
+            retry_seconds: 900,
+            timeout_seconds: 120,
+            empty_set: crate::routeservers::EmptySet::Reject,
+            rpki_roas_as_route_objects: false,
+            bgpq4: "bgpq4".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -99,6 +149,9 @@ pub struct WorkerSettings {
     /// How often the periodic pass compares the controller and every route server with
     /// the database and repairs drift (0: never; `zt-ix reconcile` still works).
     pub reconcile_interval_seconds: u32,
+    /// How often the worker looks for PeeringDB records and IRR expansions that are
+    /// due (0: never).
+    pub policy_interval_seconds: u32,
 }
 
 impl Default for WorkerSettings {
@@ -112,6 +165,7 @@ impl Default for WorkerSettings {
             converge_backoff_seconds: 30,
             converge_backoff_max_seconds: 1800,
             reconcile_interval_seconds: 600,
+            policy_interval_seconds: 60,
         }
     }
 }
@@ -125,21 +179,50 @@ impl WorkerSettings {
     }
 }
 
-/// Limits written into every route-server peer file.
+/// Limits and checks written into every route-server peer file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RouteServerPolicy {
-    /// `import limit` of the IPv4 channel.
+    /// `import limit` of the IPv4 channel when PeeringDB gives none.
     pub max_prefixes_v4: u32,
-    /// `import limit` of the IPv6 channel.
+    /// `import limit` of the IPv6 channel when PeeringDB gives none.
     pub max_prefixes_v6: u32,
+    /// PeeringDB's `info_prefixes4/6` are raised to at least this …
+    pub max_prefixes_floor: u32,
+    /// … and lowered to at most this (an admin's override is taken as given).
+    pub max_prefixes_ceiling: u32,
+    /// Routes whose path holds one of these ASNs (past the member's own) are leaks.
+    pub transit_free_asns: Vec<u32>,
+    /// Longest AS path taken.
+    pub max_as_path_length: u32,
+    /// Most communities (standard, extended and large together) on a route.
+    pub max_communities: u32,
     /// `birdc configure timeout`: BIRD undoes an unconfirmed change after this long.
     pub configure_timeout_seconds: u32,
 }
 
 impl Default for RouteServerPolicy {
     fn default() -> Self {
-        Self { max_prefixes_v4: 1000, max_prefixes_v6: 1000, configure_timeout_seconds: 60 }
+        Self {
+            max_prefixes_v4: 1000,
+            max_prefixes_v6: 1000,
+            max_prefixes_floor: 10,
+            max_prefixes_ceiling: 200_000,
+            transit_free_asns: crate::routeservers::DEFAULT_TRANSIT_FREE.to_vec(),
+            max_as_path_length: 64,
+            max_communities: 100,
+            configure_timeout_seconds: 60,
+        }
+    }
+}
+
+impl RouteServerPolicy {
+    pub fn hygiene(&self) -> crate::routeservers::Hygiene {
+        crate::routeservers::Hygiene {
+            transit_free_asns: self.transit_free_asns.clone(),
+            max_as_path_length: self.max_as_path_length,
+            max_communities: self.max_communities,
+        }
     }
 }
 
@@ -152,6 +235,7 @@ pub struct RuntimeSettings {
     pub peeringdb: PeeringDbSettings,
     pub worker: WorkerSettings,
     pub route_servers: RouteServerPolicy,
+    pub irr: IrrSettings,
     pub networks: Vec<NetworkSettings>,
 }
 
@@ -201,12 +285,36 @@ impl RuntimeSettings {
             ("route_servers.max_prefixes_v4", self.route_servers.max_prefixes_v4),
             ("route_servers.max_prefixes_v6", self.route_servers.max_prefixes_v6),
             ("route_servers.configure_timeout_seconds", self.route_servers.configure_timeout_seconds),
+            ("route_servers.max_prefixes_floor", self.route_servers.max_prefixes_floor),
+            ("route_servers.max_as_path_length", self.route_servers.max_as_path_length),
+            ("route_servers.max_communities", self.route_servers.max_communities),
+            ("peeringdb.refresh_interval_seconds", self.peeringdb.refresh_interval_seconds),
+            ("peeringdb.retry_seconds", self.peeringdb.retry_seconds),
+            ("peeringdb.api_timeout_seconds", self.peeringdb.api_timeout_seconds),
+            ("irr.refresh_interval_seconds", self.irr.refresh_interval_seconds),
+            ("irr.retry_seconds", self.irr.retry_seconds),
+            ("irr.timeout_seconds", self.irr.timeout_seconds),
         ];
         if let Some((key, _)) = positive.iter().find(|(_, v)| *v == 0) {
             return Err(format!("{key} must be greater than 0"));
         }
         if self.worker.converge_backoff_max_seconds < self.worker.converge_backoff_seconds {
             return Err("worker.converge_backoff_max_seconds must be at least worker.converge_backoff_seconds".into());
+        }
+        if self.route_servers.max_prefixes_ceiling < self.route_servers.max_prefixes_floor {
+            return Err("route_servers.max_prefixes_ceiling must be at least route_servers.max_prefixes_floor".into());
+        }
+        if self.irr.host.is_some() {
+            if self.irr.sources.is_empty() {
+                return Err("irr.sources must name at least one registry".into());
+            }
+            let bad = |s: &String| s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if let Some(source) = self.irr.sources.iter().find(|s| bad(s)) {
+                return Err(format!("irr.sources: '{source}' is not a registry name (letters, digits, '-')"));
+            }
+        }
+        if self.irr.host.as_deref().is_some_and(|h| h.trim().is_empty() || h.starts_with('-') || h.contains(char::is_whitespace)) {
+            return Err("irr.host must be a host name or host:port".into());
         }
         if self.auth.password_min_length < 8 {
             return Err("auth.password_min_length must be at least 8".into());

@@ -17,6 +17,9 @@ pub struct NetworkSettings {
     #[serde(default)]
     pub description: Option<String>,
     pub ipv6_prefix: Ipv6Prefix,
+    /// What a failed IRR check does on this network: `enforce` (reject) or `tag`.
+    #[serde(default)]
+    pub irr_filter: crate::routeservers::IrrMode,
 }
 
 /// How a configured network is named.
@@ -33,6 +36,7 @@ pub struct ConfiguredNetwork {
     pub name: String,
     pub description: Option<String>,
     pub ipv6_prefix: Ipv6Prefix,
+    pub irr_filter: crate::routeservers::IrrMode,
 }
 
 impl NetworkSettings {
@@ -61,6 +65,7 @@ impl NetworkSettings {
             name: self.name.clone(),
             description: self.description.clone(),
             ipv6_prefix: self.ipv6_prefix,
+            irr_filter: self.irr_filter,
         })
     }
 }

@@ -182,3 +182,20 @@ pub async fn replace_node<C: TransactionTrait>(db: &C, id: Uuid, actor: Actor, n
     txn.commit().await.map_err(TransitionError::from)?;
     Ok(request)
 }
+
+/// Marks active and suspended requests for convergence as a new revision: what their
+/// peer files say changed (policy), though their status did not.
+pub async fn converge_now<C: sea_orm::ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<u64, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let updated = join_request::Entity::update_many()
+        .col_expr(Column::SyncDueAt, Expr::value(Utc::now()))
+        .col_expr(Column::SyncAttempts, Expr::value(0))
+        .col_expr(Column::DesiredRevision, Expr::col(Column::DesiredRevision).add(1))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::Status.is_in([RequestStatus::Active, RequestStatus::Suspended]))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected)
+}

@@ -5,4 +5,4 @@ mod transitions;
 
 pub use contract::{DecisionSource, RequestStatus};
 pub use transitions::{activate, approve, fail, reject, retry, start_provisioning, RejectReason, TransitionError};
-pub use lifecycle::{offboard, removed, replace_node, resume, suspend, withdraw, ReplaceError};
+pub use lifecycle::{converge_now, offboard, removed, replace_node, resume, suspend, withdraw, ReplaceError};

@@ -21,7 +21,7 @@ pub(super) fn is_placeholder(secret: &str) -> bool {
     secret == EXAMPLE_SECRET_KEY || lower.contains("change-me") || lower.contains("changeme")
 }
 
-fn url_or(env: &mut EnvSource, variable: &'static str, default: &str) -> Url {
+pub(super) fn url_or(env: &mut EnvSource, variable: &'static str, default: &str) -> Url {
     let raw = env.string_or(variable, default);
     match Url::parse(&raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,

@@ -50,6 +50,8 @@ pub struct AppConfig {
     pub auth: AuthConfig,
     pub zerotier: ZeroTierConfig,
     pub route_servers: RouteServerConfig,
+    /// PeeringDB's REST API for the members' route-server policy (`None`: not used).
+    pub peeringdb_api: Option<PeeringDbApiConfig>,
     pub log: LogConfig,
     /// Where the TOML runtime configuration is read from.
     pub runtime_config_path: PathBuf,
@@ -61,6 +63,13 @@ pub struct AppConfig {
     /// `ZTIX_DEMO`: a demo against a simulated controller; every page says so. Never in
     /// production.
     pub demo: bool,
+}
+
+/// `PEERINGDB_API_URL` and the optional `PEERINGDB_API_KEY` (more generous limits).
+#[derive(Debug, Clone)]
+pub struct PeeringDbApiConfig {
+    pub url: url::Url,
+    pub key: Option<secrecy::SecretString>,
 }
 
 /// Startup cannot continue; each line names a variable.
@@ -89,6 +98,10 @@ impl AppConfig {
         let auth = AuthConfig::read(&mut env, app_env);
         let zerotier = ZeroTierConfig::read(&mut env, app_env);
         let route_servers = RouteServerConfig::read(&mut env);
+        let peeringdb_api = env.flag_or("PEERINGDB_API_ENABLED", true).then(|| PeeringDbApiConfig {
+            url: auth::url_or(&mut env, "PEERINGDB_API_URL", "https://www.peeringdb.com/api"),
+            key: env.secret("PEERINGDB_API_KEY"),
+        });
         let log = LogConfig::read(&mut env, app_env);
         let (runtime_config_path, runtime_config_optional) = match env.get("ZTIX_RUNTIME_CONFIG_PATH") {
             Some(path) => (PathBuf::from(path), false),
@@ -115,6 +128,7 @@ impl AppConfig {
             auth,
             zerotier,
             route_servers,
+            peeringdb_api,
             log,
             runtime_config_path,
             runtime_config_optional,

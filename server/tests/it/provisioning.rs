@@ -232,6 +232,7 @@ async fn a_failing_preflight_blocks_provisioning_and_readiness() {
                 id: domain::types::NetworkId::parse(NET).unwrap(),
                 name: "ZT-IX Frankfurt".into(),
                 description: None,
+                irr_filter: Default::default(),
                 ipv6_prefix: domain::types::Ipv6Prefix::parse("2001:db8:1::/64").unwrap(),
             }],
         )

@@ -184,6 +184,7 @@ fn net(id: &str, name: &str, prefix: &str) -> domain::settings::ConfiguredNetwor
         id: domain::types::NetworkId::parse(id).unwrap(),
         name: name.into(),
         description: None,
+        irr_filter: Default::default(),
         ipv6_prefix: domain::types::Ipv6Prefix::parse(prefix).unwrap(),
     }
 }

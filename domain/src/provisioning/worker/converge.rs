@@ -125,8 +125,8 @@ impl Worker {
             _ => {}
         }
         let file = match (desired, ip) {
-            (Desired::Member, Some(ip)) => self.peer_file(request.id, &context, ip, false),
-            (Desired::Paused, Some(ip)) => self.peer_file(request.id, &context, ip, true),
+            (Desired::Member, Some(ip)) => self.peer_file(request, &context, ip, false).await?,
+            (Desired::Paused, Some(ip)) => self.peer_file(request, &context, ip, true).await?,
             _ => PeerFile::Remove(PeerConfig::file_name_of(request.id)),
         };
         self.change_route_servers(request.id, file).await

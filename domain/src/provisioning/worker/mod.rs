@@ -187,7 +187,8 @@ impl Worker {
         }
         let ip = self.address(request, &context).await?;
         self.authorize(request, &context, &node, ip).await?;
-        self.change_route_servers(request.id, self.peer_file(request.id, &context, ip, false)).await
+        let file = self.peer_file(request, &context, ip, false).await?;
+        self.change_route_servers(request.id, file).await
     }
 
     /// Provisions a claimed request to `active` or `failed`.
@@ -260,6 +261,7 @@ impl Worker {
         tracing::info!(worker = %self.id, concurrency, "provisioning worker started");
         self.listen_for_other_processes(shutdown.clone());
         self.repair_drift_periodically(shutdown.clone());
+        self.refresh_policy_periodically(shutdown.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         loop {
             while tasks.len() < concurrency && !shutdown.is_cancelled() {
@@ -291,6 +293,30 @@ impl Worker {
             tracing::warn!("in-flight provisioning did not finish in 30 s; its leases will expire");
         }
         tracing::info!(worker = %self.id, "provisioning worker stopped");
+    }
+
+    /// Keeps PeeringDB records and IRR expansions current every
+    /// `worker.policy_interval_seconds` (each record on its own schedule).
+    fn refresh_policy_periodically(&self, shutdown: CancellationToken) {
+        let seconds = self.services.settings.worker.policy_interval_seconds;
+        if seconds == 0 || (self.services.peeringdb_api.is_none() && self.services.settings.irr.host.is_none()) {
+            return;
+        }
+        let services = self.services.clone();
+        tokio::spawn(async move {
+            let every = Duration::from_secs(seconds.into());
+            loop {
+                match crate::policy::refresh(&services).await {
+                    Ok(report) if !report.changed.is_empty() => tracing::info!(changed = report.changed.len(), "route-server policy changed"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "route-server policy pass failed on the database"),
+                }
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(every) => {}
+                }
+            }
+        });
     }
 
     /// Checks for drift every `worker.reconcile_interval_seconds` and repairs it.

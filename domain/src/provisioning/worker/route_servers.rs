@@ -16,20 +16,12 @@ pub(super) enum PeerFile {
 }
 
 impl Worker {
-    /// The request's peer file, active or shut down.
-    pub(super) fn peer_file(&self, request_id: Uuid, context: &Context, ip: std::net::Ipv6Addr, shut_down: bool) -> PeerFile {
-        let policy = &self.services.settings.route_servers;
-        let local_asn = self.services.route_servers.as_ref().map_or(context.asn, |s| s.local_asn);
-        PeerFile::Install(PeerConfig {
-            request_id,
-            member_asn: context.asn,
-            addresses: vec![ip.into()],
-            local_asn,
-            network_name: context.network_name.clone(),
-            max_prefixes_v4: policy.max_prefixes_v4,
-            max_prefixes_v6: policy.max_prefixes_v6,
-            shut_down,
-        })
+    /// The request's peer file, active or shut down, with its route-server policy.
+    pub(super) async fn peer_file(&self, request: &crate::entities::join_request::Model, context: &Context, ip: std::net::Ipv6Addr, shut_down: bool) -> Result<PeerFile, Failure> {
+        crate::policy::peer_config(&self.services, request, vec![ip.into()], &context.network_name, shut_down)
+            .await
+            .map(PeerFile::Install)
+            .map_err(|e| super::internal("Reading the route-server policy", &e))
     }
 
     /// Installs or removes the request's peer file on every route server; all must
