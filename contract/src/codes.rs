@@ -80,3 +80,15 @@ spelled! {
         Restored => "restored",
     }
 }
+
+spelled! {
+    /// Where a value of a member's route-server policy came from.
+    pub enum PolicySource {
+        /// Set by an admin for this request.
+        Override => "override",
+        /// PeeringDB's record of the network.
+        Peeringdb => "peeringdb",
+        /// The exchange's configured default (or `AS<asn>` for the AS-SET).
+        Default => "default",
+    }
+}

@@ -14,7 +14,7 @@ mod status;
 pub mod view;
 
 pub use audit::{AuditAction, DecisionSource, SystemActor};
-pub use codes::{AffiliationDecision, AsnSource, AuthMethod, BlockedReason, FailureCode, Ineligible};
+pub use codes::{AffiliationDecision, AsnSource, AuthMethod, BlockedReason, FailureCode, Ineligible, PolicySource};
 pub use error::ErrorCode;
 pub use status::RequestStatus;
 

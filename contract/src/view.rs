@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AffiliationDecision, AsnSource, AuditAction, AuthMethod, BlockedReason, DecisionSource, FailureCode, RequestStatus, SystemActor};
+use crate::{AffiliationDecision, AsnSource, PolicySource, AuditAction, AuthMethod, BlockedReason, DecisionSource, FailureCode, RequestStatus, SystemActor};
 
 /// The logged-in person, as the interface needs them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +124,40 @@ pub struct RequestDetail {
     pub converging: bool,
     /// Every node the request had before, oldest first.
     pub node_history: Vec<NodeChange>,
+    /// What the route servers apply to this member (filled where the policy is known).
+    pub route_policy: Option<RoutePolicy>,
+}
+
+/// A member's route-server policy as the route servers apply it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutePolicy {
+    pub max_prefixes_v4: u32,
+    pub max_prefixes_v4_source: PolicySource,
+    pub max_prefixes_v6: u32,
+    pub max_prefixes_v6_source: PolicySource,
+    /// The AS-SET names the IRR filter is built from (`AS<asn>` when none is registered).
+    pub as_set: String,
+    pub as_set_source: PolicySource,
+    /// PeeringDB says the network does not announce via route servers.
+    pub never_via_route_servers: bool,
+    /// `enforce` or `tag`; `None` when the exchange does not filter by IRR.
+    pub irr_mode: Option<String>,
+    /// Route objects per family and origin ASNs of the last good expansion.
+    pub irr_prefixes_v4: Option<u32>,
+    pub irr_prefixes_v6: Option<u32>,
+    pub irr_origins: Option<u32>,
+    pub irr_expanded_at: Option<String>,
+    /// The last successful read of PeeringDB's record (RFC 3339).
+    pub peeringdb_fetched_at: Option<String>,
+    /// Why the last PeeringDB read failed, and when: admins only.
+    pub peeringdb_error: Option<String>,
+    pub peeringdb_attempted_at: Option<String>,
+    /// Why the last IRR expansion failed: admins only.
+    pub irr_error: Option<String>,
+    /// The admin's overrides: admins only.
+    pub override_max_prefixes_v4: Option<u32>,
+    pub override_max_prefixes_v6: Option<u32>,
+    pub override_as_set: Option<String>,
 }
 
 /// One node replacement.

@@ -224,7 +224,7 @@ macro_rules! db_test {
 /// Rows most tests need, inserted directly.
 pub mod fixtures {
     use chrono::Utc;
-    use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+    use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
     use uuid::Uuid;
 
     use crate::entities::{app_user, join_request, zt_network};
@@ -247,21 +247,24 @@ pub mod fixtures {
         .expect("insert user")
     }
 
+    /// A network, written with only the columns every schema version has (so upgrade
+    /// tests can insert it before later migrations ran).
     pub async fn network(db: &DatabaseConnection, id: &str) -> zt_network::Model {
         let now = Utc::now();
-        zt_network::ActiveModel {
-            id: Set(id.to_owned()),
-            name: Set(format!("Network {id}")),
-            description: Set(None),
-            ipv6_prefix: Set(Some("2001:db8:1::/64".into())),
-            is_active: Set(true),
-            irr_filter: Set(Default::default()),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await
-        .expect("insert network")
+        let model = zt_network::Model {
+            id: id.to_owned(),
+            name: format!("Network {id}"),
+            description: None,
+            ipv6_prefix: Some("2001:db8:1::/64".into()),
+            is_active: true,
+            irr_filter: Default::default(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut row: zt_network::ActiveModel = model.clone().into();
+        row.irr_filter = sea_orm::ActiveValue::NotSet;
+        zt_network::Entity::insert(row).exec_without_returning(db).await.expect("insert network");
+        model
     }
 
     /// A join request in `status`, inserted as-is (no transition, no audit).

@@ -166,6 +166,7 @@ fn detail(
             .filter(|e| e.action == AuditAction::JoinRequestNodeReplaced.as_str())
             .filter_map(|e| Some(NodeChange { from: text(e, "from_node_id")?, to: text(e, "to_node_id")?, at: rfc3339(e.created_at) }))
             .collect(),
+        route_policy: None,
     })
 }
 

@@ -173,7 +173,7 @@ fn the_route_server_policy_holds_over_real_bgp_sessions() {
     }
 
     let mut irrd = irrd.join().unwrap();
-    let irr_settings = IrrSettings { host: Some(irrd.host()), sources: vec![SOURCE.into()], ..IrrSettings::default() };
+    let irr_settings = IrrSettings { host: Some(irrd.host()), sources: vec![SOURCE.into()], timeout_seconds: 10, ..IrrSettings::default() };
     let expand = |query: &str| tokio::runtime::Runtime::new().unwrap().block_on(irr::expand(&irr_settings, query));
     let query_a = irr::query_for(Some("ZTIXTEST::AS-MEMBERA"), 1001);
     assert_eq!(query_a, "AS-MEMBERA");

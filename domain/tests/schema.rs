@@ -42,8 +42,8 @@ async fn table_names(t: &TestDb) -> Vec<String> {
 
 db_test!(async fn migrations_go_up_down_and_up_again(t) {
     let all = [
-        "app_user", "audit_event", "join_request", "local_credential", "login_attempt", "login_throttle_notice", "oauth_state",
-        "seaql_migrations", "user_asn", "user_network_access", "user_session", "zt_ipv6_allocation_state",
+        "app_user", "audit_event", "irr_expansion", "join_request", "local_credential", "login_attempt", "login_throttle_notice",
+        "member_policy", "oauth_state", "request_policy_override", "seaql_migrations", "user_asn", "user_network_access", "user_session", "zt_ipv6_allocation_state",
         "zt_ipv6_assignment", "zt_membership", "zt_network",
     ];
     assert_eq!(table_names(t).await, all);

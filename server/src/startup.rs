@@ -150,6 +150,13 @@ pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
     })
 }
 
+/// The client of PeeringDB's REST API for the members' route-server policy.
+pub fn peeringdb_api(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<Option<domain::policy::peeringdb::PeeringDbApi>> {
+    let Some(api) = &config.peeringdb_api else { return Ok(None) };
+    let timeout = Duration::from_secs(settings.peeringdb.api_timeout_seconds.into());
+    Ok(Some(domain::policy::peeringdb::PeeringDbApi::new(api.url.clone(), api.key.clone(), timeout).context("PeeringDB API client")?))
+}
+
 /// Everything a command needs before it acts: runtime settings, a migrated database,
 /// the configured networks synced, and the identity settings.
 pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
@@ -157,17 +164,7 @@ pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let db = open_database(config).await?;
     let provisioning = provisioning(config, &settings).await?;
     let route_servers = route_servers(config, &settings);
-    let peeringdb_api = match &config.peeringdb_api {
-        None => None,
-        Some(api) => Some(
-            domain::policy::peeringdb::PeeringDbApi::new(
-                api.url.clone(),
-                api.key.clone(),
-                Duration::from_secs(settings.peeringdb.api_timeout_seconds.into()),
-            )
-            .context("PeeringDB API client")?,
-        ),
-    };
+    let peeringdb_api = peeringdb_api(config, &settings)?;
     let services = Services::new(db, settings, identity(config)?)
         .with_provisioning(provisioning)
         .with_route_servers(route_servers)

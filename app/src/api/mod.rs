@@ -4,4 +4,5 @@
 pub mod lifecycle;
 pub mod networks;
 pub mod requests;
+pub mod route_policy;
 pub mod session;

@@ -52,10 +52,12 @@ pub async fn my_requests() -> Result<Vec<RequestSummary>, AppError> {
 pub async fn my_request(id: String) -> Result<RequestDetail, AppError> {
     let session = crate::server::require_session().await?;
     let services = crate::server::services()?;
-    domain::views::my_request(&services.db, session.user.id, request_id(&id)?)
+    let mut detail = domain::views::my_request(&services.db, session.user.id, request_id(&id)?)
         .await
         .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::refused(contract::ErrorCode::RequestNotFound))
+        .ok_or_else(|| AppError::refused(contract::ErrorCode::RequestNotFound))?;
+    domain::policy::attach(&services, &mut detail, false).await.map_err(AppError::internal)?;
+    Ok(detail)
 }
 
 #[server(prefix = "/api/ui", endpoint = "admin-requests")]
@@ -91,10 +93,12 @@ pub async fn admin_requests(
 pub async fn admin_request(id: String) -> Result<AdminDetail, AppError> {
     crate::server::require_admin().await?;
     let services = crate::server::services()?;
-    domain::views::admin_request(&services.db, request_id(&id)?)
+    let mut page = domain::views::admin_request(&services.db, request_id(&id)?)
         .await
         .map_err(AppError::internal)?
-        .ok_or_else(|| AppError::refused(contract::ErrorCode::RequestNotFound))
+        .ok_or_else(|| AppError::refused(contract::ErrorCode::RequestNotFound))?;
+    domain::policy::attach(&services, &mut page.request, true).await.map_err(AppError::internal)?;
+    Ok(page)
 }
 
 #[server(prefix = "/api/ui", endpoint = "approve-request")]

@@ -12,6 +12,7 @@ mod not_found;
 mod onboarding;
 mod request_actions;
 pub mod request_detail;
+mod route_policy;
 mod root;
 
 use leptos::prelude::*;

@@ -82,6 +82,7 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
     let node_history = Memo::new(move |_| detail.with(|d| d.node_history.clone()));
     let membership: Memo<Option<Membership>> = Memo::new(move |_| detail.with(|d| d.membership.clone()));
     let timeline: Memo<Vec<TimelineEntry>> = Memo::new(move |_| detail.with(|d| d.timeline.clone()));
+    let policy = Memo::new(move |_| detail.with(|d| d.route_policy.clone()));
     view! {
         <div class="page-header">
             <h1>{move || title.get().0} " · " <span class="mono">"AS"{move || title.get().1}</span></h1>
@@ -159,6 +160,7 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
                 </dl>
             </div>
         })}
+        <crate::pages::route_policy::RoutePolicyCard policy/>
         {move || {
             let history = node_history.get();
             (!history.is_empty()).then(|| view! {

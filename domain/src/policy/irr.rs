@@ -78,8 +78,19 @@ pub async fn expand(settings: &IrrSettings, query: &str) -> Result<IrrSets, Stri
     Ok(IrrSets { v4, v6, origins }.normalized())
 }
 
-/// One bgpq4 run with JSON output under the list name `l`.
+/// One bgpq4 run with JSON output under the list name `l`; a run that stalls (an IRR
+/// server can leave a connection unanswered) is tried once more on a new connection.
 async fn bgpq4(settings: &IrrSettings, host: &str, args: &[&str], names: &[&str], timeout: Duration) -> Result<Value, String> {
+    match bgpq4_once(settings, host, args, names, timeout).await {
+        Err(stalled) if stalled.starts_with("bgpq4 took longer") => {
+            tracing::debug!(host, "bgpq4 stalled; trying once more");
+            bgpq4_once(settings, host, args, names, timeout).await
+        }
+        other => other,
+    }
+}
+
+async fn bgpq4_once(settings: &IrrSettings, host: &str, args: &[&str], names: &[&str], timeout: Duration) -> Result<Value, String> {
     let mut command = Command::new(&settings.bgpq4);
     command
         .args(["-h", host, "-S", &settings.sources.join(","), "-j", "-l", "l"])

@@ -26,23 +26,7 @@ use crate::routeservers::{IrrMode, IrrPolicy, IrrSets, PeerConfig, PrefixRule};
 use crate::types::Asn;
 use crate::Services;
 
-/// Where a value of the policy came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Override,
-    PeeringDb,
-    Default,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Override => "override",
-            Source::PeeringDb => "peeringdb",
-            Source::Default => "default",
-        }
-    }
-}
+pub use contract::PolicySource as Source;
 
 /// The route-server policy of one request, with where each value came from.
 #[derive(Debug, Clone)]
@@ -105,7 +89,7 @@ pub async fn effective<C: ConnectionTrait>(db: &C, services: &Services, request:
     let limit = |over: Option<i64>, pdb: Option<i64>, default: u32| match over.and_then(|v| u32::try_from(v).ok()) {
         Some(v) => (v, Source::Override),
         None => match clamp(pdb, policy.max_prefixes_floor, policy.max_prefixes_ceiling) {
-            Some(v) => (v, Source::PeeringDb),
+            Some(v) => (v, Source::Peeringdb),
             None => (default, Source::Default),
         },
     };
@@ -115,7 +99,7 @@ pub async fn effective<C: ConnectionTrait>(db: &C, services: &Services, request:
         limit(overrides.as_ref().and_then(|o| o.max_prefixes_v6), listed.and_then(|p| p.info_prefixes6), policy.max_prefixes_v6);
     let as_set = match (overrides.as_ref().and_then(|o| o.irr_as_set.as_deref()), listed.and_then(|p| p.irr_as_set.as_deref())) {
         (Some(set), _) if irr::parse_as_set(set).is_some() => (irr::query_for(Some(set), request.asn), Source::Override),
-        (_, Some(set)) if irr::parse_as_set(set).is_some() => (irr::query_for(Some(set), request.asn), Source::PeeringDb),
+        (_, Some(set)) if irr::parse_as_set(set).is_some() => (irr::query_for(Some(set), request.asn), Source::Peeringdb),
         _ => (irr::query_for(None, request.asn), Source::Default),
     };
     let irr_mode = match settings.irr.host {
@@ -231,4 +215,43 @@ pub async fn set_overrides(services: &Services, actor: crate::audit::Actor, requ
 /// When a record or an expansion is due again after a success or a failure.
 pub(crate) fn next_due(now: DateTime<Utc>, seconds: u32) -> DateTime<Utc> {
     now + chrono::Duration::seconds(seconds.into())
+}
+
+/// The policy of a request as its page shows it; `admin` adds errors and overrides.
+pub async fn view(services: &Services, request: &join_request::Model, admin: bool) -> Result<contract::view::RoutePolicy, DbErr> {
+    let p = effective(&services.db, services, request).await?;
+    let sets = p.expansion.as_ref().and_then(sets_of);
+    let count = |n: usize| u32::try_from(n).ok();
+    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let overrides = p.overrides.as_ref().filter(|_| admin);
+    Ok(contract::view::RoutePolicy {
+        max_prefixes_v4: p.max_prefixes_v4.0,
+        max_prefixes_v4_source: p.max_prefixes_v4.1,
+        max_prefixes_v6: p.max_prefixes_v6.0,
+        max_prefixes_v6_source: p.max_prefixes_v6.1,
+        as_set: p.as_set.0.clone(),
+        as_set_source: p.as_set.1,
+        never_via_route_servers: p.never_via_route_servers,
+        irr_mode: p.irr_mode.map(|m| m.as_str().to_owned()),
+        irr_prefixes_v4: sets.as_ref().and_then(|s| count(s.v4.len())),
+        irr_prefixes_v6: sets.as_ref().and_then(|s| count(s.v6.len())),
+        irr_origins: sets.as_ref().and_then(|s| count(s.origins.len())),
+        irr_expanded_at: time(p.expansion.as_ref().and_then(|e| e.expanded_at)),
+        peeringdb_fetched_at: time(p.peeringdb.as_ref().and_then(|m| m.fetched_at)),
+        peeringdb_error: p.peeringdb.as_ref().filter(|_| admin).and_then(|m| m.fetch_error.clone()),
+        peeringdb_attempted_at: time(p.peeringdb.as_ref().filter(|_| admin).and_then(|m| m.attempted_at)),
+        irr_error: p.expansion.as_ref().filter(|_| admin).and_then(|e| e.error.clone()),
+        override_max_prefixes_v4: overrides.and_then(|o| o.max_prefixes_v4).and_then(|v| u32::try_from(v).ok()),
+        override_max_prefixes_v6: overrides.and_then(|o| o.max_prefixes_v6).and_then(|v| u32::try_from(v).ok()),
+        override_as_set: overrides.and_then(|o| o.irr_as_set.clone()),
+    })
+}
+
+/// Adds the route-server policy to a request's page.
+pub async fn attach(services: &Services, detail: &mut contract::view::RequestDetail, admin: bool) -> Result<(), DbErr> {
+    let Ok(id) = Uuid::parse_str(&detail.summary.id) else { return Ok(()) };
+    if let Some(request) = join_request::Entity::find_by_id(id).one(&services.db).await? {
+        detail.route_policy = Some(view(services, &request, admin).await?);
+    }
+    Ok(())
 }

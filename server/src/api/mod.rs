@@ -44,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/requests/{id}/suspend", post(admin::lifecycle::suspend))
         .route("/admin/requests/{id}/resume", post(admin::lifecycle::resume))
         .route("/admin/requests/{id}/keep", post(admin::lifecycle::keep))
+        .route("/admin/requests/{id}/route-policy", get(admin::policy::show).put(admin::policy::set))
+        .route("/requests/{id}/route-policy", get(admin::policy::member))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {

@@ -96,6 +96,10 @@ impl TestApp {
             .expect("request reaches the server")
     }
 
+    /// PUT a JSON body with a `Cookie` header.
+    pub async fn put_json_as(&self, path: &str, cookie: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.put(self.url(path)).header("cookie", cookie).json(&body).send().await.expect("request reaches the server")
+    }
 
     /// Creates a local account directly through the domain service.
     pub async fn create_account(&self, username: &str, password: &str, admin: bool, asns: &[u32]) {
@@ -199,15 +203,19 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("DATABASE_URL".into(), db.url.clone()),
         ("APP_SECRET_KEY".into(), "test-secret-key-0123456789abcdef-0123456789".into()),
+        // PeeringDB's API only where a test gives its simulator.
+        ("PEERINGDB_API_ENABLED".into(), vars.iter().any(|(k, _)| *k == "PEERINGDB_API_URL").to_string()),
     ]);
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = AppConfig::from_map(env).expect("test configuration is valid");
     let settings = RuntimeSettings::from_toml(toml, "test").expect("test runtime config is valid");
     let provisioning = startup::provisioning(&config, &settings).await.expect("provisioning");
     let route_servers = startup::route_servers(&config, &settings);
+    let peeringdb_api = startup::peeringdb_api(&config, &settings).expect("PeeringDB API");
     let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"))
         .with_provisioning(provisioning)
-        .with_route_servers(route_servers);
+        .with_route_servers(route_servers)
+        .with_peeringdb_api(peeringdb_api);
     startup::sync_networks(&services).await.expect("networks sync");
     let app = Application::with_services(config, services.clone()).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());

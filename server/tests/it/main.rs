@@ -22,6 +22,7 @@ mod openapi;
 mod provisioning;
 mod provisioning_durability;
 mod request_id;
+mod route_policy;
 mod route_servers;
 mod requests;
 mod security;

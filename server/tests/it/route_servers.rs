@@ -35,13 +35,17 @@ async fn portal(route_server_env: Vec<(String, String)>) -> (TestApp, Controller
 }
 
 pub async fn portal_on(backend: Backend, route_server_env: Vec<(String, String)>) -> (TestApp, ControllerSim) {
+    portal_with(backend, route_server_env, &SUFFIX_TOML.replace("request_timeout_seconds = 1", "request_timeout_seconds = 5")).await
+}
+
+/// The portal with the controller simulator, these variables and this runtime config, ready.
+pub async fn portal_with(backend: Backend, env: Vec<(String, String)>, toml: &str) -> (TestApp, ControllerSim) {
     let sim = ControllerSim::start().await;
-    let mut vars = route_server_env;
+    let mut vars = env;
     vars.push(("ZT_CONTROLLER_BASE_URL".into(), sim.url()));
     vars.push(("ZT_CONTROLLER_AUTH_TOKEN".into(), TOKEN.into()));
     let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let toml = SUFFIX_TOML.replace("request_timeout_seconds = 1", "request_timeout_seconds = 5");
-    let app = spawn_app_with_worker(backend, &borrowed, &toml).await;
+    let app = spawn_app_with_worker(backend, &borrowed, toml).await;
     wait_until("readiness", Duration::from_secs(10), async || app.get("/readyz").await.status() == 200).await;
     (app, sim)
 }

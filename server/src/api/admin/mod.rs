@@ -3,4 +3,5 @@
 pub mod decide;
 pub mod lifecycle;
 pub mod list;
+pub mod policy;
 pub mod show;
