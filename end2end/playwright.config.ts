@@ -88,6 +88,7 @@ export default defineConfig({
         PEERINGDB_PROFILE_URL: `${oidcBase}/profile/v1`,
         PEERINGDB_JWKS_URL: `${oidcBase}/oauth2/.well-known/jwks.json`,
         PEERINGDB_ISSUER: `${oidcBase}/oauth2`,
+        PEERINGDB_API_URL: `${oidcBase}/api`,
         RUST_LOG: process.env.ZTIX_E2E_LOGS ? "info" : "warn",
         LOG_FORMAT: "json",
       },

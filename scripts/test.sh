@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
-# tests on SQLite and PostgreSQL, the deployment file checks, the browser tests, the API
+# tests on SQLite and PostgreSQL (with real BIRD, OpenSSH, bgpq4 and IRRd), the deployment file checks, the browser tests, the API
 # fuzzer, the parser fuzzers, the page-weight budget and the dependency checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -10,6 +10,9 @@ ensure_npm
 need_apt chromium bird2 openssh-server postgresql-client fonts-noto-core fonts-noto-mono
 source "$REPO/scripts/postgres.sh"
 ensure_postgres
+# bgpq4 and a real IRRd (PyPI) for the IRR filtering tests.
+source "$REPO/scripts/irrd.sh"
+ensure_irrd
 
 cd "$REPO"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"

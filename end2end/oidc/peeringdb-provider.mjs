@@ -1,6 +1,7 @@
 // A real, certified OpenID provider (npm oidc-provider) configured like PeeringDB's:
 // RS256 ID tokens, scopes `openid profile email networks`, client_secret_post, the
-// endpoint paths of auth.peeringdb.com, and a `/profile/v1` endpoint with networks.
+// endpoint paths of auth.peeringdb.com, and a `/profile/v1` endpoint with networks;
+// also PeeringDB's `/api/net` records for the route-server policy.
 //
 // The built-in development login form accepts any user id; id "3" is Jane Doe below.
 import { generateKeyPairSync } from "node:crypto";
@@ -95,6 +96,19 @@ provider.use(async (ctx, next) => {
   if (scopes.has("networks")) body.networks = p.networks;
   ctx.type = "application/json";
   ctx.body = JSON.stringify(body);
+});
+
+// PeeringDB's REST API (www.peeringdb.com/api), the `net` records the route-server
+// policy reads: `{"data": [...], "meta": {}}`, `asn__in` lists, unknown ASNs absent.
+const nets = {
+  64500: { id: 20, asn: 64500, name: "Example Net", irr_as_set: "RIPE::AS-EXAMPLE", info_prefixes4: 250, info_prefixes6: 100,
+           info_never_via_route_servers: true },
+};
+provider.use(async (ctx, next) => {
+  if (ctx.path !== "/api/net") return next();
+  const asns = String(ctx.query.asn__in ?? "").split(",").filter(Boolean).map(Number);
+  ctx.type = "application/json";
+  ctx.body = JSON.stringify({ data: asns.map((a) => nets[a]).filter(Boolean), meta: {} });
 });
 
 provider.listen(port, "127.0.0.1", () => {

@@ -83,3 +83,29 @@ test("an admin suspends a member with a reason and resumes them", async ({ brows
   await expect(op.locator(".page-header .status")).toHaveText("Active");
   await expect(op.getByRole("heading", { name: "This membership is suspended" })).toHaveCount(0);
 });
+
+test("the route-server policy: PeeringDB's warning for the member, overrides for the admin", async ({ browser }, testInfo) => {
+  const { op, admin } = await activeMember(browser, "7a7b7c7d7e");
+  const card = op.locator(".card", { has: op.getByRole("heading", { name: "Route-server policy" }) });
+  await expect(card.getByRole("note")).toContainText("does not announce routes via route servers", { timeout: 15_000 });
+  await expect(card).toContainText("250");
+  await expect(card).toContainText("AS-EXAMPLE");
+  await expect(card).toContainText("from PeeringDB");
+  await expectAccessible(op, "request page with the route-server policy");
+
+  await expect(admin.getByRole("heading", { name: "Route-server policy" })).toBeVisible();
+  await openWithKeyboard(admin, "Change limits or AS-SET");
+  await admin.getByLabel("Max prefixes (IPv4)").fill("5000");
+  await admin.getByRole("button", { name: "Save policy" }).click();
+  const adminCard = admin.locator(".card", { has: admin.getByRole("heading", { name: "Route-server policy" }) });
+  await expect(adminCard).toContainText("5000", { timeout: 10_000 });
+  await expect(adminCard).toContainText("set by the exchange");
+  // Open again if saving folded the panel away (the form is rebuilt with the new values).
+  await admin.locator("details", { has: admin.locator("summary", { hasText: "Change limits or AS-SET" }) }).evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  await expect(admin.getByLabel("Max prefixes (IPv4)")).toHaveValue("5000");
+  await admin.getByLabel("AS-SET").fill("AS-FOO; rm -rf");
+  await admin.getByRole("button", { name: "Save policy" }).click();
+  await expect(admin.getByRole("alert")).toBeVisible();
+  await expect(adminCard).toContainText("5000");
+  await screenshot(admin, testInfo, "admin-route-policy");
+});
