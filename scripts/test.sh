@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
-# tests on SQLite and PostgreSQL (with real BIRD, OpenSSH, bgpq4 and IRRd), the deployment file checks, the browser tests, the API
-# fuzzer, the parser fuzzers, the page-weight budget and the dependency checks.
+# tests on SQLite and PostgreSQL (with real BIRD, OpenSSH, bgpq4 and IRRd), the
+# deployment file checks, the browser tests, the API fuzzer, the parser fuzzers, the
+# page-weight budget and the dependency checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_rust_tools
