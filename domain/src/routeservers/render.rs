@@ -130,7 +130,7 @@ fn sanitize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routeservers::filter::{EmptySet, IrrSets, PrefixRule};
+    use crate::routeservers::filter::{EmptySet, IrrSets, PrefixRule, Reason, TAG_OFFSET};
 
     pub(crate) fn example() -> PeerConfig {
         PeerConfig {
@@ -189,6 +189,50 @@ mod tests {
         let without: String = s.lines().filter(|l| *l != "  disabled;" && !l.starts_with("# Suspended")).map(|l| format!("{l}\n")).collect();
         assert_eq!(without, a, "resuming restores the active bytes exactly");
         assert_eq!(active.file_name(), suspended.file_name());
+    }
+
+    #[test]
+    fn the_irr_policy_decides_what_a_failed_irr_check_does() {
+        let irr = |mode, sets: Option<IrrSets>, empty, roas| PeerConfig {
+            irr: Some(IrrPolicy { mode, as_set: "AS-EXAMPLE".into(), sets, empty, rpki_roas_as_route_objects: roas }),
+            ..example()
+        };
+        let sets = example().irr.unwrap().sets;
+        let enforced = irr(IrrMode::Enforce, sets.clone(), EmptySet::Reject, false).render();
+        assert!(enforced.contains("_irr_v6) then bgp_large_community.add((64512, 1010, 65001));"), "{enforced}");
+        let tagged = irr(IrrMode::Tag, sets.clone(), EmptySet::Reject, false).render();
+        assert!(tagged.contains("_irr_v6) then bgp_large_community.add((64512, 2010, 65001));"), "{tagged}");
+        assert!(!tagged.contains("(64512, 1010,"), "tag mode never rejects for the IRR");
+        let roas = irr(IrrMode::Enforce, sets, EmptySet::Reject, true).render();
+        assert!(roas.contains("_irr_v6) && roa_check(ztix_roa_v6, net, bgp_path.last) != ROA_VALID then"), "ROA-valid counts as registered: {roas}");
+        // Never expanded, or expanded to nothing: no route passes the IRR check unnoticed.
+        for sets in [None, Some(IrrSets::default())] {
+            let rejected = irr(IrrMode::Enforce, sets.clone(), EmptySet::Reject, false).render();
+            assert_eq!(rejected.matches("if true then bgp_large_community.add((64512, 1013, 65001));").count(), 2, "{rejected}");
+            let tagged = irr(IrrMode::Enforce, sets, EmptySet::Tag, false).render();
+            assert_eq!(tagged.matches("if true then bgp_large_community.add((64512, 2013, 65001));").count(), 2, "{tagged}");
+        }
+        assert!(!PeerConfig { irr: None, ..example() }.render().contains("irr"), "without an IRR server there is no IRR check");
+    }
+
+    #[test]
+    fn reasons_have_one_code_each_and_read_back() {
+        let codes: std::collections::BTreeSet<u32> = Reason::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(codes.len(), Reason::ALL.len());
+        for reason in Reason::ALL {
+            assert_eq!(Reason::from_code(reason.code()), Some((reason, false)));
+            assert_eq!(Reason::from_code(reason.code() + TAG_OFFSET), Some((reason, true)));
+        }
+        assert_eq!(Reason::from_code(1000), None);
+        assert_eq!(Reason::NextHop.code(), 1001);
+        assert_eq!(Reason::NoIrrObjects.code(), 1013);
+    }
+
+    #[test]
+    fn a_transit_free_member_is_not_a_leak_of_its_own() {
+        let mut cogent = example();
+        cogent.member_asn = Asn::parse(174).unwrap();
+        assert!(cogent.render().contains("if bgp_path ~ [= * [3356] * =] then"), "{}", cogent.render());
     }
 
     #[test]

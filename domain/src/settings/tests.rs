@@ -92,3 +92,32 @@ fn a_missing_optional_file_gives_defaults_but_a_missing_required_file_is_an_erro
     assert_eq!(RuntimeSettings::load(path, true).unwrap(), RuntimeSettings::default());
     assert!(RuntimeSettings::load(path, false).is_err());
 }
+
+#[test]
+fn route_server_policy_and_irr_settings_are_read_and_checked() {
+    let s = RuntimeSettings::from_toml(
+        "[irr]\nhost = \"rr.example.net:43\"\nsources = [\"RIPE\", \"RADB\"]\nempty_set = \"tag\"\n\n\
+         [route_servers]\nmax_prefixes_floor = 5\nmax_prefixes_ceiling = 9000\ntransit_free_asns = [174]\n\n\
+         [[networks]]\nsuffix = \"000001\"\nname = \"x\"\nipv6_prefix = \"2001:db8:1::/64\"\nirr_filter = \"tag\"\n",
+        "test.toml",
+    )
+    .unwrap();
+    assert_eq!(s.irr.host.as_deref(), Some("rr.example.net:43"));
+    assert_eq!(s.irr.empty_set, crate::routeservers::EmptySet::Tag);
+    assert_eq!(s.networks[0].irr_filter, crate::routeservers::IrrMode::Tag);
+    assert_eq!(s.route_servers.hygiene().transit_free_asns, [174]);
+    let defaults = RuntimeSettings::default();
+    assert_eq!(defaults.irr.host, None, "IRR filtering is off unless an IRR server is named");
+    assert_eq!(defaults.route_servers.transit_free_asns.len(), 19);
+    assert!(error_of("[irr]\nhost = \"-h x\"\n").contains("irr.host"));
+    assert!(error_of("[irr]\nhost = \"rr\"\nsources = []\n").contains("irr.sources"));
+    assert!(error_of("[irr]\nhost = \"rr\"\nsources = [\"RIPE,-x\"]\n").contains("irr.sources"));
+    assert!(error_of("[route_servers]\nmax_prefixes_floor = 100\nmax_prefixes_ceiling = 10\n").contains("ceiling"));
+    assert!(error_of("[[networks]]\nsuffix = \"000001\"\nname = \"x\"\nipv6_prefix = \"2001:db8:1::/64\"\nirr_filter = \"maybe\"\n").contains("irr_filter"));
+}
+
+#[test]
+fn the_shipped_example_parses() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime-config.example.toml")).unwrap();
+    RuntimeSettings::from_toml(&text, "runtime-config.example.toml").unwrap();
+}

@@ -67,6 +67,15 @@ async fn make_due(app: &TestApp) {
     irr_expansion::Entity::update_many().col_expr(irr_expansion::Column::DueAt, Expr::value(past)).exec(&app.db().db).await.unwrap();
 }
 
+/// Waits until the worker has nothing left to do for the request.
+async fn settled(app: &TestApp, admin: &str, id: &str) {
+    wait_until("the request to settle", Duration::from_secs(30), async || {
+        let request = crate::provisioning::admin_request(app, admin, id).await;
+        request["converging"] == false && request["status"] == "active"
+    })
+    .await;
+}
+
 fn peer_file(lab: &RouteServerLab, id: &str) -> String {
     let name = format!("ztix-{id}.conf");
     lab.peer_files(0).into_iter().find(|(n, _)| *n == name).map(|(_, c)| c).unwrap_or_default()
@@ -120,7 +129,8 @@ async fn peeringdb_and_the_irr_shape_each_members_peer_file() {
     assert_eq!((shown["irr_prefixes_v4"].as_u64(), shown["irr_prefixes_v6"].as_u64(), shown["irr_origins"].as_u64()), (Some(1), Some(1), Some(1)));
     assert_eq!(shown["irr_mode"], "enforce");
 
-    // Passes that change nothing push nothing.
+    // Passes that change nothing push nothing (counted once the last push is recorded).
+    settled(&app, &admin, &id).await;
     let pushes = applied(&app, &id).await;
     make_due(&app).await;
     wait_until("a pass over fresh records", Duration::from_secs(15), async || pdb.calls().len() >= calls.len() + 1).await;
@@ -147,6 +157,7 @@ async fn peeringdb_and_the_irr_shape_each_members_peer_file() {
             pdb.throttle(0);
             pdb.set_down(true);
         }
+        settled(&app, &admin, &id).await;
         let before = applied(&app, &id).await;
         make_due(&app).await;
         wait_until("the failed fetch recorded", Duration::from_secs(15), async || {
