@@ -162,7 +162,7 @@ fn the_route_server_policy_holds_over_real_bgp_sessions() {
     for (i, (name, address)) in hosts.iter().enumerate() {
         let ns = Netns::new(format!("ztix-{name}-{tag}"));
         let (inside, outside) = (format!("zh{tag}{i}"), format!("zl{tag}{i}"));
-        let _ = std::process::Command::new("ip").args(["link", "del", &inside]).status();
+        let _ = std::process::Command::new("ip").args(["link", "del", &inside]).output();
         ip(&["link", "add", &inside, "type", "veth", "peer", "name", &outside]);
         ip(&["link", "set", &inside, "netns", &ns.0]);
         ip(&["link", "set", &outside, "netns", &lan.0]);

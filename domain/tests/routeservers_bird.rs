@@ -237,7 +237,7 @@ fn a_route_with_another_members_next_hop_is_refused_over_a_real_session() {
     let lan_member = format!("zmb{tag}");
     let rs_ns = Netns::new(format!("ztix-rs-{tag}"));
     let member_ns = Netns::new(format!("ztix-mb-{tag}"));
-    let _ = Command::new("ip").args(["link", "del", &lan_rs]).status();
+    let _ = Command::new("ip").args(["link", "del", &lan_rs]).output();
     ip(&["link", "add", &lan_rs, "type", "veth", "peer", "name", &lan_member]);
     ip(&["link", "set", &lan_rs, "netns", &rs_ns.0]);
     ip(&["link", "set", &lan_member, "netns", &member_ns.0]);

@@ -8,7 +8,7 @@ pub struct Netns(pub String);
 
 impl Netns {
     pub fn new(name: String) -> Self {
-        let _ = Command::new("ip").args(["netns", "del", &name]).status();
+        let _ = Command::new("ip").args(["netns", "del", &name]).output();
         ip(&["netns", "add", &name]);
         ip(&["-n", &name, "link", "set", "lo", "up"]);
         Self(name)
