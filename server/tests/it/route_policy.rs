@@ -93,6 +93,10 @@ async fn wait_for_file(lab: &RouteServerLab, id: &str, what: &str, wanted: impl 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn peeringdb_and_the_irr_shape_each_members_peer_file() {
+    crate::provisioning::both(policy_flow).await;
+}
+
+async fn policy_flow(backend: Backend) {
     let lab = tokio::task::spawn_blocking(|| RouteServerLab::start(1));
     let irrd = tokio::task::spawn_blocking(|| Irrd::start(OBJECTS, "!6AS1001", "2a0a:1001::/48")).await.unwrap();
     let lab = lab.await.unwrap();
@@ -101,7 +105,7 @@ async fn peeringdb_and_the_irr_shape_each_members_peer_file() {
     let mut env = lab.env();
     env.push(("PEERINGDB_API_URL".into(), pdb.url()));
     env.push(("PEERINGDB_API_KEY".into(), API_KEY.into()));
-    let (app, _sim) = portal_with(Backend::Sqlite, env, &policy_toml(&irrd.host())).await;
+    let (app, _sim) = portal_with(backend, env, &policy_toml(&irrd.host())).await;
     let op = operator(&app, "op").await;
     let admin = admin(&app).await;
     let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
