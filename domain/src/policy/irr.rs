@@ -78,6 +78,14 @@ pub async fn expand(settings: &IrrSettings, query: &str) -> Result<IrrSets, Stri
     Ok(IrrSets { v4, v6, origins }.normalized())
 }
 
+/// Whether bgpq4 runs and the IRR server answers (a probe query); for `zt-ix doctor`.
+pub async fn check(settings: &IrrSettings) -> Result<String, String> {
+    let host = settings.host.as_deref().ok_or("no IRR server is configured")?;
+    let timeout = Duration::from_secs(settings.timeout_seconds.into());
+    bgpq4_once(settings, host, &["-t"], &["AS1"], timeout).await?;
+    Ok(format!("bgpq4 ({}) answers from {host} with sources {}", settings.bgpq4, settings.sources.join(",")))
+}
+
 /// One bgpq4 run with JSON output under the list name `l`; a run that stalls (an IRR
 /// server can leave a connection unanswered) is tried once more on a new connection.
 async fn bgpq4(settings: &IrrSettings, host: &str, args: &[&str], names: &[&str], timeout: Duration) -> Result<Value, String> {

@@ -108,6 +108,12 @@ pub async fn checks(config: &AppConfig) -> Vec<Check> {
             },
         });
     }
+    if settings.irr.host.is_some() {
+        checks.push(match domain::policy::irr::check(&settings.irr).await {
+            Ok(detail) => Check::pass("irr", detail),
+            Err(e) => Check::fail("irr", e, "install bgpq4 (apt install bgpq4) and check irr.host, irr.sources and that this host can reach the IRR server"),
+        });
+    }
     if let Some(route_servers) = startup::route_servers(config, &settings) {
         let probes = route_servers.hosts.iter().map(|host| routeservers::probe(&route_servers, host));
         for (host, outcome) in route_servers.hosts.iter().zip(futures::future::join_all(probes).await) {

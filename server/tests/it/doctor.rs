@@ -129,6 +129,17 @@ async fn doctor_passes_a_healthy_setup_and_names_each_broken_part() {
     let failed = line(&report, &format!("FAIL {rs}"));
     assert!(failed.contains(&format!("{REMOTE_DIR} is not writable")) && failed.contains("make it writable"), "{failed}");
 
+    // An IRR server that does not answer, and a bgpq4 that is not there.
+    let irr_config = setup.dir.path().join("irr.toml");
+    std::fs::write(&irr_config, format!("{SUFFIX_TOML}\n[irr]\nhost = \"{closed}\"\ntimeout_seconds = 5\n")).unwrap();
+    let (code, report) = setup.doctor(&[("ZTIX_RUNTIME_CONFIG_PATH", irr_config.to_str().unwrap())]);
+    assert_eq!(code, Some(1));
+    let failed = line(&report, "FAIL irr");
+    assert!(failed.contains("bgpq4 failed against") && failed.contains("irr.host"), "{failed}");
+    std::fs::write(&irr_config, format!("{SUFFIX_TOML}\n[irr]\nhost = \"{closed}\"\nbgpq4 = \"/nonexistent/bgpq4\"\n")).unwrap();
+    let (_, report) = setup.doctor(&[("ZTIX_RUNTIME_CONFIG_PATH", irr_config.to_str().unwrap())]);
+    assert!(line(&report, "FAIL irr").contains("could not be started"), "{report}");
+
     // A configuration that cannot be read: one line per variable.
     let (code, report) = setup.doctor(&[("LOG_FORMAT", "xml")]);
     assert_eq!(code, Some(1));
