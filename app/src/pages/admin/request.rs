@@ -245,10 +245,10 @@ fn AdminFacts(live: Live<AdminDetail>) -> impl IntoView {
     let audit = live.part(|d| d.audit.clone());
     let request = live.part(|d| d.request.clone());
     let policy = live.part(|d| d.request.route_policy.clone());
-    let id = live.part(|d| d.request.summary.id.clone());
+    let id = live.part(|d| d.request.summary.id.clone()).get_untracked();
     view! {
         <RequestCard detail=request/>
-        {move || view! { <crate::pages::route_policy::PolicyOverride id=id.get() policy changed=Callback::new(move |()| live.refresh())/> }}
+        <crate::pages::route_policy::PolicyOverride id policy changed=Callback::new(move |()| live.refresh())/>
         {move || {
             let operator = operator.get();
             view! {
