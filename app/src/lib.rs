@@ -30,7 +30,7 @@ use crate::i18n::Locale;
 use leptos_i18n::context::I18nContextOptions;
 use leptos_i18n::Locale as _;
 use crate::layout::Shell;
-use crate::pages::{AdminQueue, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, NotFound, Onboarding, RequestDetail, RootPage};
+use crate::pages::{AdminFilteredRoutes, AdminQueue, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
 use crate::viewer::ViewerState;
 
 /// The cookie that remembers the language a person picked in the header.
@@ -122,6 +122,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id") view={Lazy::<RequestDetail>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests") view={Lazy::<AdminQueue>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id") view={Lazy::<AdminRequest>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id/filtered-routes") view={Lazy::<MemberFilteredRoutes>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/requests/:id/filtered-routes") view={Lazy::<AdminFilteredRoutes>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Shell>
         </Router>

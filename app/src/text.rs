@@ -168,6 +168,7 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::RouteServersSkipped => td_string!(locale, audit_action.route_servers_skipped),
         AuditAction::RoutePolicyOverridden => td_string!(locale, audit_action.route_policy_overridden),
         AuditAction::RoutePolicyChanged => td_string!(locale, audit_action.route_policy_changed),
+        AuditAction::JoinRequestEstablished => td_string!(locale, audit_action.join_request_established),
         AuditAction::AuthLoginSucceeded => td_string!(locale, audit_action.auth_login_succeeded),
         AuditAction::AuthLoginFailed => td_string!(locale, audit_action.auth_login_failed),
         AuditAction::AuthLoginThrottled => td_string!(locale, audit_action.auth_login_throttled),
@@ -238,4 +239,26 @@ mod tests {
             assert_ne!(audit_action_label(Locale::en_US, *action), action.as_str(), "{action} is shown as its code");
         }
     }
+}
+
+/// Why a route was filtered, from its reason slug (`rpki_invalid`, …); codes the portal
+/// does not know are shown as their number.
+pub fn filter_reason_label(locale: Locale, slug: &str) -> String {
+    let known = match slug {
+        "next_hop" => td_string!(locale, reason.next_hop),
+        "first_as" => td_string!(locale, reason.first_as),
+        "as_path_too_long" => td_string!(locale, reason.as_path_too_long),
+        "bogon_asn" => td_string!(locale, reason.bogon_asn),
+        "transit_free_asn" => td_string!(locale, reason.transit_free_asn),
+        "prefix_length" => td_string!(locale, reason.prefix_length),
+        "bogon_prefix" => td_string!(locale, reason.bogon_prefix),
+        "default_route" => td_string!(locale, reason.default_route),
+        "rpki_invalid" => td_string!(locale, reason.rpki_invalid),
+        "not_in_irr" => td_string!(locale, reason.not_in_irr),
+        "origin_not_in_irr" => td_string!(locale, reason.origin_not_in_irr),
+        "too_many_communities" => td_string!(locale, reason.too_many_communities),
+        "no_irr_objects" => td_string!(locale, reason.no_irr_objects),
+        other => return format!("{} {}", td_string!(locale, reason.code), other.trim_start_matches("code_")),
+    };
+    known.to_owned()
 }

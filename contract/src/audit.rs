@@ -30,6 +30,9 @@ spelled! {
         JoinRequestAffiliationLost => "join_request.affiliation_lost",
         /// An admin decided what to do about a lost affiliation.
         JoinRequestAffiliationDecided => "join_request.affiliation_decided",
+        /// Every route server had an established BGP session with the member for the
+        /// first time.
+        JoinRequestEstablished => "join_request.established",
         /// The periodic pass found the controller or a route server differing from the
         /// database, and repaired it.
         ReconcileDriftFound => "reconcile.drift_found",

@@ -16,7 +16,9 @@ pub mod policy;
 pub mod provisioning;
 pub mod requests;
 pub mod routeservers;
+pub mod sessions;
 pub mod settings;
+pub mod turnup;
 pub mod types;
 pub mod views;
 pub mod workflow;
@@ -44,11 +46,14 @@ pub struct Services {
     pub route_servers: Option<Arc<routeservers::RouteServerSettings>>,
     /// PeeringDB's API for the members' route-server policy; `None`: not fetched.
     pub peeringdb_api: Option<Arc<policy::peeringdb::PeeringDbApi>>,
+    /// Reads of members' filtered routes: the per-person limit and recent reads.
+    pub filtered_reads: Arc<sessions::filtered::FilteredReads>,
 }
 
 impl Services {
     /// Services without a ZeroTier provider (provisioning stays blocked).
     pub fn new(db: DatabaseConnection, settings: RuntimeSettings, identity: identity::IdentityConfig) -> Self {
+        let per_minute = settings.route_servers.filtered_routes_per_minute;
         Self {
             db,
             settings: Arc::new(settings),
@@ -56,6 +61,7 @@ impl Services {
             provisioning: Arc::new(provisioning::preflight::Provisioning::unconfigured()),
             route_servers: None,
             peeringdb_api: None,
+            filtered_reads: Arc::new(sessions::filtered::FilteredReads::per_minute(per_minute)),
         }
     }
 

@@ -13,6 +13,9 @@ pub const PROVISIONING_ATTEMPTS: &str = "ztix_provisioning_attempts_total";
 pub const APPROVE_TO_ACTIVE: &str = "ztix_approve_to_active_seconds";
 /// `join_requests{status}`: how many requests are in each status (read at scrape time).
 pub const REQUESTS_BY_STATUS: &str = "ztix_join_requests";
+/// `bgp_sessions{state}`: active members' BGP sessions on the route servers by state
+/// (`unknown` for route servers not read lately), read at scrape time.
+pub const BGP_SESSIONS: &str = "ztix_bgp_sessions";
 /// 1 while the controller preflight passes, 0 otherwise.
 pub const PREFLIGHT_OK: &str = "ztix_controller_preflight_ok";
 

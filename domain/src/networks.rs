@@ -39,6 +39,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
     for network in configured {
         let id = network.id.as_str().to_owned();
         let prefix = Some(network.ipv6_prefix.to_string());
+        let route_servers = serde_json::to_string(&network.route_servers).unwrap_or_else(|_| "[]".into());
         match existing.remove(&id) {
             None => {
                 zt_network::ActiveModel {
@@ -48,6 +49,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                     ipv6_prefix: Set(prefix),
                     is_active: Set(true),
                     irr_filter: Set(network.irr_filter),
+                    route_servers: Set(route_servers),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
@@ -61,6 +63,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                     && row.description == network.description
                     && row.ipv6_prefix == prefix
                     && row.irr_filter == network.irr_filter
+                    && row.route_servers == route_servers
                     && row.is_active;
                 if unchanged {
                     continue;
@@ -71,6 +74,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                 active.ipv6_prefix = Set(prefix);
                 active.is_active = Set(true);
                 active.irr_filter = Set(network.irr_filter);
+                active.route_servers = Set(route_servers);
                 active.updated_at = Set(now);
                 active.update(&txn).await?;
                 audit::record(&txn, AuditEntry::new(actor, AuditAction::NetworkUpdated, "zt_network", &id)).await?;

@@ -258,11 +258,13 @@ pub mod fixtures {
             ipv6_prefix: Some("2001:db8:1::/64".into()),
             is_active: true,
             irr_filter: Default::default(),
+            route_servers: "[]".into(),
             created_at: now,
             updated_at: now,
         };
         let mut row: zt_network::ActiveModel = model.clone().into();
         row.irr_filter = sea_orm::ActiveValue::NotSet;
+        row.route_servers = sea_orm::ActiveValue::NotSet;
         zt_network::Entity::insert(row).exec_without_returning(db).await.expect("insert network");
         model
     }

@@ -83,6 +83,7 @@ fn summary(record: &RequestRecord, names: &HashMap<String, String>, operator: Op
         updated_at: rfc3339(r.updated_at),
         operator,
         affiliation_lost: r.affiliation_lost_at.is_some(),
+        sessions: None,
     }
 }
 
@@ -167,6 +168,7 @@ fn detail(
             .filter_map(|e| Some(NodeChange { from: text(e, "from_node_id")?, to: text(e, "to_node_id")?, at: rfc3339(e.created_at) }))
             .collect(),
         route_policy: None,
+        turn_up: None,
     })
 }
 

@@ -13,6 +13,7 @@ fn net(id: &str, name: &str, prefix: &str) -> ConfiguredNetwork {
         name: name.into(),
         description: None,
         irr_filter: Default::default(),
+        route_servers: Vec::new(),
         ipv6_prefix: Ipv6Prefix::parse(prefix).unwrap(),
     }
 }

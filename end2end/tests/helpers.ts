@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Browser, type BrowserContextOptions, type Page, type TestInfo } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -19,6 +19,9 @@ export async function waitHydrated(page: Page) {
 
 export const OPERATOR = { username: "operator", password: "operator password 1", name: "Olivia Operator" };
 export const ADMIN = { username: "admin", password: "admin password 123", name: "Ada Admin" };
+/** Members of their own, so their requests never meet the operator's. */
+export const PEER_A = { username: "peer64502", password: "peer password 12", name: "Peer AS64502" };
+export const PEER_B = { username: "peer64503", password: "peer password 12", name: "Peer AS64503" };
 export const NEWCOMER = { username: "newcomer", password: "newcomer password", name: "Nina Newcomer" };
 
 /** Logs in through the local form (in any language) and waits for the onboarding page. */
@@ -74,4 +77,31 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
   const file = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
   await testInfo.attach(name, { path: file, contentType: "image/png" });
+}
+
+/** An operator's request for `node`, approved and active; the operator's and the admin's pages. */
+export async function activeMember(
+  browser: Browser,
+  node: string,
+  options: BrowserContextOptions = {},
+  who: { username: string; password: string } = OPERATOR,
+): Promise<{ op: Page; admin: Page; id: string }> {
+  const op = await (await browser.newContext(options)).newPage();
+  await logIn(op, who);
+  await op.getByLabel("ZeroTier node ID").fill(node);
+  await op.getByRole("button", { name: "Send request" }).click();
+  await expect(op).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+  const id = op.url().split("/").pop()!;
+  const admin = await (await browser.newContext()).newPage();
+  await logIn(admin, ADMIN);
+  await openHydrated(admin, `/admin/requests/${id}`);
+  await admin.getByRole("button", { name: "Approve" }).click();
+  await expect(admin.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
+  await expect(op.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
+  for (const page of [op, admin]) {
+    page.on("dialog", (dialog) => {
+      throw new Error(`no browser dialog is expected, got: ${dialog.message()}`);
+    });
+  }
+  return { op, admin, id };
 }

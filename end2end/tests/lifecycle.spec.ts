@@ -1,27 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, expectAccessible, logIn, openHydrated, OPERATOR, screenshot } from "./helpers";
-
-/** An operator's request for `node`, approved and active; the operator's and the admin's pages. */
-async function activeMember(browser: Browser, node: string): Promise<{ op: Page; admin: Page; id: string }> {
-  const op = await (await browser.newContext()).newPage();
-  await logIn(op, OPERATOR);
-  await op.getByLabel("ZeroTier node ID").fill(node);
-  await op.getByRole("button", { name: "Send request" }).click();
-  await expect(op).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
-  const id = op.url().split("/").pop()!;
-  const admin = await (await browser.newContext()).newPage();
-  await logIn(admin, ADMIN);
-  await openHydrated(admin, `/admin/requests/${id}`);
-  await admin.getByRole("button", { name: "Approve" }).click();
-  await expect(admin.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
-  await expect(op.locator(".page-header .status")).toHaveText("Active", { timeout: 15_000 });
-  for (const page of [op, admin]) {
-    page.on("dialog", (dialog) => {
-      throw new Error(`no browser dialog is expected, got: ${dialog.message()}`);
-    });
-  }
-  return { op, admin, id };
-}
+import { expect, test, type Page } from "@playwright/test";
+import { activeMember, expectAccessible, openHydrated, screenshot } from "./helpers";
 
 /** Opens a confirmation panel with the keyboard, as someone without a mouse does. */
 async function openWithKeyboard(page: Page, label: string) {

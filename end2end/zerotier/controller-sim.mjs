@@ -1,7 +1,8 @@
 // A ZeroTier One service API with the embedded network controller, for the browser
 // tests: `X-ZT1-Auth`, `/status` (node address), `/controller`, networks upserted by
 // POST, members created by POST (404 for an unknown network), partial updates, members
-// deleted by DELETE (the deleted member answered; 404 when unknown), `{}` on 401 — as
+// deleted by DELETE (the deleted member answered; 404 when unknown), `GET /peer` (the
+// authorized members as peers on a direct path), `{}` on 401 — as
 // described in ../../shared/reference of the project.
 import http from "node:http";
 
@@ -46,6 +47,17 @@ http
       }
       if (path === "/status") return json(res, 200, { address, online: true, version: "1.14.1" });
       if (path === "/controller") return json(res, 200, { controller: true, apiVersion: 4, databaseReady: true });
+      // The controller node's peers: every authorized member, reached over a direct path.
+      if (path === "/peer") {
+        const now = Date.now();
+        const peers = [...members.values()].filter((m) => m.authorized).map((m) => ({
+          address: m.address, isBonded: false, latency: 18, role: "LEAF", tunneled: false,
+          version: "1.14.2", versionMajor: 1, versionMinor: 14, versionRev: 2,
+          paths: [{ active: true, address: "198.51.100.7/9993", expired: false, lastReceive: now, lastSend: now,
+            localSocket: 1, preferred: true, trustedPathId: 0 }],
+        }));
+        return json(res, 200, peers);
+      }
       let m = path.match(/^\/controller\/network\/([0-9a-f]{16})$/);
       if (m) {
         const id = m[1];

@@ -16,6 +16,7 @@ mod m20261128_000006_request_list_indexes;
 mod m20261201_000007_node_owner_and_throttle;
 mod m20261202_000008_lifecycle;
 mod m20261203_000009_route_server_policy;
+mod m20261204_000010_visibility;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_node_owner_and_throttle::Migration),
             Box::new(m20261202_000008_lifecycle::Migration),
             Box::new(m20261203_000009_route_server_policy::Migration),
+            Box::new(m20261204_000010_visibility::Migration),
         ]
     }
 }

@@ -157,10 +157,30 @@ pub fn peeringdb_api(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::
     Ok(Some(domain::policy::peeringdb::PeeringDbApi::new(api.url.clone(), api.key.clone(), timeout).context("PeeringDB API client")?))
 }
 
+/// Each network's route servers name hosts of `ROUTE_SERVER_HOSTS` and have an ASN.
+pub fn check_route_server_peers(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<()> {
+    let rs = &config.route_servers;
+    for (i, network) in settings.networks.iter().enumerate() {
+        for (j, peer) in network.route_servers.iter().enumerate() {
+            let at = format!("networks[{i}].route_servers[{j}]");
+            if let Some(host) = &peer.host {
+                if !rs.hosts.iter().any(|h| &h.label == host) {
+                    anyhow::bail!("{at}.host '{host}' is not one of ROUTE_SERVER_HOSTS (write it exactly as there)");
+                }
+            }
+            if peer.asn.is_none() && rs.local_asn.is_none() {
+                anyhow::bail!("{at} needs `asn` (ROUTE_SERVER_LOCAL_ASN is not set)");
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Everything a command needs before it acts: runtime settings, a migrated database,
 /// the configured networks synced, and the identity settings.
 pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let settings = load_settings(config)?;
+    check_route_server_peers(config, &settings)?;
     let db = open_database(config).await?;
     let provisioning = provisioning(config, &settings).await?;
     let route_servers = route_servers(config, &settings);

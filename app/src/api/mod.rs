@@ -6,3 +6,4 @@ pub mod networks;
 pub mod requests;
 pub mod route_policy;
 pub mod session;
+pub mod turn_up;

@@ -45,7 +45,9 @@ pub async fn create_request(
 pub async fn my_requests() -> Result<Vec<RequestSummary>, AppError> {
     let session = crate::server::require_session().await?;
     let services = crate::server::services()?;
-    domain::views::my_requests(&services.db, session.user.id).await.map_err(AppError::internal)
+    let mut rows = domain::views::my_requests(&services.db, session.user.id).await.map_err(AppError::internal)?;
+    domain::sessions::attach_counts(&services, &mut rows).await.map_err(AppError::internal)?;
+    Ok(rows)
 }
 
 #[server(prefix = "/api/ui", endpoint = "my-request")]
@@ -57,6 +59,7 @@ pub async fn my_request(id: String) -> Result<RequestDetail, AppError> {
         .map_err(AppError::internal)?
         .ok_or_else(|| AppError::refused(contract::ErrorCode::RequestNotFound))?;
     domain::policy::attach(&services, &mut detail, false).await.map_err(AppError::internal)?;
+    domain::sessions::view::attach(&services, &mut detail, false).await.map_err(AppError::internal)?;
     Ok(detail)
 }
 
@@ -67,6 +70,7 @@ pub async fn admin_requests(
     zt_network_id: Option<String>,
     min_age_minutes: Option<String>,
     flag: Option<String>,
+    no_session_days: Option<String>,
     offset: Option<u64>,
 ) -> Result<AdminPage, AppError> {
     use crate::error::Detail;
@@ -82,11 +86,14 @@ pub async fn admin_requests(
         limit: None,
         offset: None,
         flag: flag.as_deref(),
+        no_session_days: no_session_days.as_deref(),
     };
     let query = AdminFilters::parse(&input).map_err(|e| {
         AppError::refused_with(contract::ErrorCode::ValidationError, Detail::Field { field: e.field.to_owned(), message: e.message })
     })?;
-    domain::views::admin_queue(&services.db, &query.filters, offset.unwrap_or(0)).await.map_err(AppError::internal)
+    let mut page = domain::views::admin_queue(&services.db, &query.filters, offset.unwrap_or(0)).await.map_err(AppError::internal)?;
+    domain::sessions::attach_counts(&services, &mut page.rows).await.map_err(AppError::internal)?;
+    Ok(page)
 }
 
 #[server(prefix = "/api/ui", endpoint = "admin-request")]
@@ -98,6 +105,7 @@ pub async fn admin_request(id: String) -> Result<AdminDetail, AppError> {
         .map_err(AppError::internal)?
         .ok_or_else(|| AppError::refused(contract::ErrorCode::RequestNotFound))?;
     domain::policy::attach(&services, &mut page.request, true).await.map_err(AppError::internal)?;
+    domain::sessions::view::attach(&services, &mut page.request, true).await.map_err(AppError::internal)?;
     Ok(page)
 }
 

@@ -80,7 +80,10 @@ fn RequestTable(rows: Signal<Vec<RequestSummary>>) -> impl IntoView {
                             <td data-label=network><a href=format!("/requests/{}", r.id)>{r.network_name.clone()}</a></td>
                             <td data-label=asn><code class="mono">"AS"{r.asn}</code></td>
                             <td data-label=node><code class="mono">{r.node_id.unwrap_or_else(|| "—".into())}</code></td>
-                            <td data-label=status><StatusBadge status=r.status/></td>
+                            <td data-label=status>
+                                <StatusBadge status=r.status/>
+                                {r.sessions.map(|count| view! { " " <crate::pages::turn_up::SessionsBadge count/> })}
+                            </td>
                             <td data-label=ipv6>{match r.assigned_ipv6 {
                                 Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),
                                 None => view! { <span class="muted">{tr!(fields.unassigned)}</span> }.into_any(),

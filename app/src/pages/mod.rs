@@ -7,12 +7,14 @@
 pub mod admin;
 mod auth_callback;
 mod dashboard;
+mod filtered_routes;
 mod login;
 mod not_found;
 mod onboarding;
 mod request_actions;
 pub mod request_detail;
 mod route_policy;
+pub mod turn_up;
 mod root;
 
 use leptos::prelude::*;
@@ -50,3 +52,5 @@ split_page!(Dashboard, "/dashboard", dashboard::DashboardPage);
 split_page!(RequestDetail, "/requests/:id", request_detail::RequestDetailPage);
 split_page!(AdminQueue, "/admin/requests", admin::AdminQueuePage);
 split_page!(AdminRequest, "/admin/requests/:id", admin::AdminRequestPage);
+split_page!(MemberFilteredRoutes, "/requests/:id/filtered-routes", filtered_routes::MemberFilteredRoutesPage);
+split_page!(AdminFilteredRoutes, "/admin/requests/:id/filtered-routes", filtered_routes::AdminFilteredRoutesPage);

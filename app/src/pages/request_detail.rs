@@ -68,8 +68,13 @@ pub fn Unavailable(error: crate::error::AppError) -> impl IntoView {
 /// The facts of a request: status, address, membership, errors and history. Each part
 /// follows `detail` on its own, so a refresh changes only what changed.
 #[component]
-pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView {
+pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>, #[prop(optional)] admin: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let turn_up = Memo::new(move |_| detail.with(|d| d.turn_up.clone()));
+    let router_config = Memo::new(move |_| detail.with(|d| d.turn_up.as_ref().and_then(|t| t.router_config.clone())));
+    let established_at = Memo::new(move |_| detail.with(|d| d.turn_up.as_ref().and_then(|t| t.established_at.clone())));
+    let id = detail.with_untracked(|d| d.summary.id.clone());
+    let filtered_href = if admin { format!("/admin/requests/{id}/filtered-routes") } else { format!("/requests/{id}/filtered-routes") };
     let title = Memo::new(move |_| detail.with(|d| (d.summary.network_name.clone(), d.summary.asn)));
     let status = Memo::new(move |_| detail.with(|d| d.summary.status));
     let reject_reason = Memo::new(move |_| detail.with(|d| d.reject_reason.clone()));
@@ -160,6 +165,8 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
                 </dl>
             </div>
         })}
+        <crate::pages::turn_up::TurnUpCard turn_up filtered_href/>
+        <crate::pages::turn_up::RouterConfigCard config=router_config/>
         <crate::pages::route_policy::RoutePolicyCard policy/>
         {move || {
             let history = node_history.get();
@@ -188,6 +195,12 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>) -> impl IntoView
                         }}
                     </li>
                 }).collect_view()}
+                {move || established_at.get().map(|at| view! {
+                    <li data-event="established">
+                        <span class="status status-active">{tr!(turn_up.history_established)}</span>
+                        <time class="caption" datetime=at.clone()>{short_time(&at)}</time>
+                    </li>
+                })}
             </ol>
         </div>
     }

@@ -16,6 +16,9 @@ pub struct Model {
     pub is_active: bool,
     /// What a failed IRR check does on this network's route servers.
     pub irr_filter: crate::routeservers::IrrMode,
+    /// The route servers on the peering LAN, as configured (JSON list of
+    /// `settings::RouteServerPeerSettings`).
+    pub route_servers: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -58,6 +58,13 @@ impl ZeroTierProvider for Central {
         }
     }
 
+    async fn node_states(&self, network: &NetworkId) -> Result<std::collections::HashMap<String, super::NodeSeen>, ProviderError> {
+        let path = format!("/network/{network}/member");
+        let (_, members) = self.http.send(&format!("reading the members of network {network}"), Method::GET, &path, None).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        Ok(members.as_array().into_iter().flatten().filter_map(|m| member_seen(m, now)).collect())
+    }
+
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError> {
         let operation = format!("authorizing node {} on network {}", member.node, member.network);
         let path = format!("/network/{}/member/{}", member.network, member.node);
@@ -133,5 +140,42 @@ impl ZeroTierProvider for Central {
 
     fn set_token(&self, token: secrecy::SecretString) {
         self.http.set_token(token);
+    }
+}
+
+/// A node checks in with its controller every few minutes while it runs.
+const CENTRAL_ONLINE_WITHIN_MS: i64 = 5 * 60 * 1000;
+
+/// A member of Central's member list: online when it checked in lately. Central does not
+/// say whether the node is relayed.
+fn member_seen(member: &serde_json::Value, now_ms: i64) -> Option<(String, super::NodeSeen)> {
+    use contract::view::NodeStatus;
+    let node = member["nodeId"].as_str()?.to_ascii_lowercase();
+    let last_seen_ms = member["lastSeen"].as_i64().or_else(|| member["lastOnline"].as_i64()).filter(|t| *t > 0);
+    let state = match last_seen_ms {
+        None => NodeStatus::Unseen,
+        Some(t) if now_ms - t <= CENTRAL_ONLINE_WITHIN_MS => NodeStatus::Online,
+        Some(_) => NodeStatus::Offline,
+    };
+    let version = member["clientVersion"].as_str().filter(|v| !v.is_empty() && !v.starts_with('-')).map(|v| v.chars().take(32).collect());
+    Some((node, super::NodeSeen { state, last_seen_ms, version, latency_ms: None }))
+}
+
+#[cfg(test)]
+mod tests {
+    use contract::view::NodeStatus;
+    use serde_json::json;
+
+    use super::member_seen;
+
+    #[test]
+    fn a_recent_check_in_is_online_an_old_one_offline_none_unseen() {
+        let now = 1_800_000_000_000;
+        let member = |last_seen: serde_json::Value| json!({"nodeId": "ABCDEF0123", "lastSeen": last_seen, "clientVersion": "1.14.2"});
+        let (node, seen) = member_seen(&member(json!(now - 60_000)), now).unwrap();
+        assert_eq!((node.as_str(), seen.state, seen.version.as_deref()), ("abcdef0123", NodeStatus::Online, Some("1.14.2")));
+        assert_eq!(member_seen(&member(json!(now - 3_600_000)), now).unwrap().1.state, NodeStatus::Offline);
+        assert_eq!(member_seen(&member(json!(0)), now).unwrap().1.state, NodeStatus::Unseen);
+        assert_eq!(member_seen(&member(serde_json::Value::Null), now).unwrap().1.state, NodeStatus::Unseen);
     }
 }

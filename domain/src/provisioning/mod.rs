@@ -51,6 +51,16 @@ pub struct RemoteMember {
     pub request_id: Option<Uuid>,
 }
 
+/// How reachable a node is, as the controller sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeSeen {
+    pub state: contract::view::NodeStatus,
+    /// When the node was last heard from (milliseconds since the epoch).
+    pub last_seen_ms: Option<i64>,
+    pub version: Option<String>,
+    pub latency_ms: Option<i32>,
+}
+
 /// One member to authorize, with its address.
 #[derive(Debug, Clone)]
 pub struct AuthorizeMember<'a> {
@@ -95,6 +105,11 @@ pub trait ZeroTierProvider: Send + Sync + std::fmt::Debug {
 
     /// Creates or corrects a network (self-hosted only); returns whether anything changed.
     async fn reconcile_network(&self, spec: &ControllerNetworkSpec) -> Result<bool, ProviderError>;
+
+    /// What the controller knows of the nodes on `network`, by node id (self-hosted: the
+    /// controller node's peers, `GET /peer`; Central: the members' `lastSeen` and
+    /// `clientVersion`). Nodes it has never heard of are absent.
+    async fn node_states(&self, network: &NetworkId) -> Result<std::collections::HashMap<String, NodeSeen>, ProviderError>;
 
     /// Uses a new API token from now on.
     fn set_token(&self, token: secrecy::SecretString);

@@ -106,6 +106,11 @@ impl ZeroTierProvider for SelfHostedController {
         }
     }
 
+    async fn node_states(&self, _network: &NetworkId) -> Result<std::collections::HashMap<String, super::NodeSeen>, ProviderError> {
+        let (_, peers) = self.http.send("reading the controller's peers", Method::GET, "/peer", None).await?;
+        Ok(peers.as_array().into_iter().flatten().filter_map(peer_seen).collect())
+    }
+
     async fn authorize_member(&self, member: &AuthorizeMember<'_>) -> Result<MemberResult, ProviderError> {
         let operation = format!("authorizing node {} on network {}", member.node, member.network);
         let path = format!("/controller/network/{}/member/{}", member.network, member.node);
@@ -176,5 +181,52 @@ impl ZeroTierProvider for SelfHostedController {
 
     fn set_token(&self, token: secrecy::SecretString) {
         self.http.set_token(token);
+    }
+}
+
+/// A peer of the controller node (`GET /peer`): online over a direct path, relayed when
+/// it is reached only through a relay (no active direct path, or a TCP tunnel).
+fn peer_seen(peer: &Value) -> Option<(String, super::NodeSeen)> {
+    use contract::view::NodeStatus;
+    let address = peer["address"].as_str()?.to_ascii_lowercase();
+    let paths: Vec<&Value> = peer["paths"].as_array().map(|p| p.iter().collect()).unwrap_or_default();
+    let direct = paths.iter().any(|p| p["active"].as_bool() == Some(true) && p["expired"].as_bool() != Some(true));
+    let tunneled = peer["tunneled"].as_bool() == Some(true);
+    let state = if direct && !tunneled { NodeStatus::Online } else { NodeStatus::Relayed };
+    let last_seen_ms = paths.iter().filter_map(|p| p["lastReceive"].as_i64()).filter(|t| *t > 0).max();
+    let version = peer["version"].as_str().filter(|v| !v.starts_with('-') && !v.is_empty()).map(|v| v.chars().take(32).collect());
+    let latency_ms = peer["latency"].as_i64().filter(|l| *l >= 0).and_then(|l| i32::try_from(l).ok());
+    Some((address, super::NodeSeen { state, last_seen_ms, version, latency_ms }))
+}
+
+#[cfg(test)]
+mod tests {
+    use contract::view::NodeStatus;
+    use serde_json::json;
+
+    use super::peer_seen;
+
+    fn path(active: bool, expired: bool, last_receive: i64) -> serde_json::Value {
+        json!({"active": active, "address": "198.51.100.7/9993", "expired": expired, "lastReceive": last_receive,
+               "lastSend": last_receive, "localSocket": 1, "preferred": active, "trustedPathId": 0})
+    }
+
+    fn peer(paths: Vec<serde_json::Value>, tunneled: bool) -> serde_json::Value {
+        json!({"address": "AbCdEf0123", "isBonded": false, "latency": 12, "paths": paths, "role": "LEAF", "version": "1.14.2",
+               "versionMajor": 1, "versionMinor": 14, "versionRev": 2, "tunneled": tunneled})
+    }
+
+    #[test]
+    fn a_direct_path_is_online_anything_else_relayed() {
+        let (node, seen) = peer_seen(&peer(vec![path(true, false, 1_700_000_000_000)], false)).unwrap();
+        assert_eq!(node, "abcdef0123");
+        assert_eq!((seen.state, seen.last_seen_ms, seen.version.as_deref(), seen.latency_ms), (NodeStatus::Online, Some(1_700_000_000_000), Some("1.14.2"), Some(12)));
+        assert_eq!(peer_seen(&peer(vec![path(true, false, 1)], true)).unwrap().1.state, NodeStatus::Relayed, "a TCP tunnel is a relay");
+        assert_eq!(peer_seen(&peer(vec![path(true, true, 1)], false)).unwrap().1.state, NodeStatus::Relayed, "an expired path does not count");
+        assert_eq!(peer_seen(&peer(vec![], false)).unwrap().1.state, NodeStatus::Relayed);
+        let unknown = json!({"address": "abcdef0123", "latency": -1, "paths": [], "version": "-1.-1.-1", "tunneled": false});
+        let (_, seen) = peer_seen(&unknown).unwrap();
+        assert_eq!((seen.version, seen.latency_ms, seen.last_seen_ms), (None, None, None));
+        assert!(peer_seen(&json!({"paths": []})).is_none(), "a peer without an address is skipped");
     }
 }

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit;
-use crate::entities::{audit_event, join_request, zt_ipv6_assignment, zt_membership};
+use crate::entities::{audit_event, join_request, request_turn_up, zt_ipv6_assignment, zt_membership};
 use crate::types::{Asn, NetworkId};
 use crate::workflow::RequestStatus;
 
@@ -81,6 +81,9 @@ pub struct AdminFilters {
     pub min_age_minutes: Option<u32>,
     /// Only requests whose requester lost the ASN (`flag=affiliation_lost`).
     pub affiliation_lost: bool,
+    /// Only active requests, provisioned at least this many days ago, with no
+    /// established BGP session in that time (`no_session_days`).
+    pub no_session_days: Option<u32>,
 }
 
 /// The admin queue's parameters as a client sends them (query parameters or form
@@ -95,6 +98,8 @@ pub struct FilterInput<'a> {
     pub offset: Option<&'a str>,
     /// `affiliation_lost`, or blank.
     pub flag: Option<&'a str>,
+    /// 1 to 365, or blank.
+    pub no_session_days: Option<&'a str>,
 }
 
 /// A parameter that cannot be used, and why.
@@ -154,6 +159,11 @@ impl AdminFilters {
             Some("affiliation_lost") => true,
             Some(_) => return Err(invalid("flag", "flag must be affiliation_lost".into())),
         };
+        let no_session_days = match number("no_session_days", input.no_session_days)? {
+            Some(d @ 1..=365) => Some(d as u32),
+            Some(_) => return Err(invalid("no_session_days", "no_session_days must be between 1 and 365".into())),
+            None => None,
+        };
         let limit = number("limit", input.limit)?.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {
             return Err(invalid("limit", format!("limit must be between 1 and {MAX_PAGE_SIZE}")));
@@ -162,7 +172,7 @@ impl AdminFilters {
         if offset > MAX_OFFSET {
             return Err(invalid("offset", format!("offset must be at most {MAX_OFFSET}")));
         }
-        Ok(AdminQuery { filters: AdminFilters { status, asn, zt_network_id, min_age_minutes, affiliation_lost }, limit, offset })
+        Ok(AdminQuery { filters: AdminFilters { status, asn, zt_network_id, min_age_minutes, affiliation_lost, no_session_days }, limit, offset })
     }
 }
 
@@ -194,6 +204,22 @@ fn admin_matches(filters: &AdminFilters) -> Select<join_request::Entity> {
     }
     if filters.affiliation_lost {
         select = select.filter(join_request::Column::AffiliationLostAt.is_not_null());
+    }
+    if let Some(days) = filters.no_session_days {
+        let since = Utc::now() - Duration::days(days.into());
+        let up_lately = sea_orm::sea_query::Query::select()
+            .column(request_turn_up::Column::JoinRequestId)
+            .from(request_turn_up::Entity)
+            .and_where(request_turn_up::Column::SessionUpAt.gte(since))
+            .to_owned();
+        select = select
+            .filter(join_request::Column::Status.eq(RequestStatus::Active))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(join_request::Column::ProvisionedAt.lte(since))
+                    .add(join_request::Column::ProvisionedAt.is_null().and(join_request::Column::RequestedAt.lte(since))),
+            )
+            .filter(join_request::Column::Id.not_in_subquery(up_lately));
     }
     select
 }
@@ -278,8 +304,10 @@ mod tests {
             limit: Some("1000"),
             offset: Some(" 5 "),
             flag: Some("affiliation_lost"),
+            no_session_days: Some("7"),
         })
         .unwrap();
+        assert_eq!(q.filters.no_session_days, Some(7));
         assert_eq!(q.filters.status, Some(RequestStatus::Failed));
         assert_eq!(q.filters.asn, Some(64500));
         assert_eq!(q.filters.zt_network_id.as_deref(), Some("8056c2e21c000001"));
@@ -305,6 +333,8 @@ mod tests {
         assert_eq!(one(|i| i.offset = Some("9223372036854775808")), "offset");
         assert_eq!(one(|i| i.min_age_minutes = Some("x")), "min_age_minutes");
         assert_eq!(one(|i| i.flag = Some("lost")), "flag");
+        assert_eq!(one(|i| i.no_session_days = Some("0")), "no_session_days");
+        assert_eq!(one(|i| i.no_session_days = Some("366")), "no_session_days");
         assert_eq!(one(|i| i.min_age_minutes = Some("4000000000")), "min_age_minutes");
         assert_eq!(one(|i| i.min_age_minutes = Some("52704001")), "min_age_minutes");
         assert!(AdminFilters::parse(&FilterInput { min_age_minutes: Some("52704000"), ..Default::default() }).is_ok());

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 pub use filter::{EmptySet, Hygiene, IrrMode, IrrPolicy, IrrSets, PrefixRule, Reason, DEFAULT_TRANSIT_FREE, TAG_OFFSET};
 pub use render::PeerConfig;
-pub use ssh::{apply_script, list, probe, FileChange, HostOutcome, HostResult, HostTurns, ProbeOutcome};
+pub use ssh::{apply_script, birdc, list, probe, FileChange, HostOutcome, HostResult, HostTurns, ProbeOutcome};
 
 /// One route server as configured (`host` or `host:port`).
 #[derive(Debug, Clone, PartialEq, Eq)]

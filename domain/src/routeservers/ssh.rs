@@ -225,6 +225,49 @@ pub async fn list(settings: &RouteServerSettings, host: &RouteServer) -> Result<
         .collect())
 }
 
+/// Runs `birdc <args>` on `host` (read-only commands only: the caller builds `args` from
+/// fixed words and names the portal generated). At most `max_bytes` of output are read;
+/// more is an error rather than a partial answer.
+pub async fn birdc(settings: &RouteServerSettings, host: &RouteServer, args: &[&str], max_bytes: usize) -> Result<String, String> {
+    use tokio::io::AsyncReadExt;
+    let mut words = vec!["birdc".to_owned()];
+    for arg in args {
+        words.push(shlex::try_quote(arg).map_err(|e| format!("cannot pass {arg:?} to the shell: {e}"))?.into_owned());
+    }
+    let mut child = ssh(settings, host, words.join(" "))?.spawn().map_err(|e| format!("cannot run ssh: {e}"))?;
+    drop(child.stdin.take());
+    let (Some(stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err("ssh gave no output".into());
+    };
+    let limit = settings.connect_timeout + Duration::from_secs(30);
+    let read = async {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let mut bounded = stdout.take(max_bytes as u64 + 1);
+        let (a, b) = tokio::join!(bounded.read_to_end(&mut out), stderr.read_to_end(&mut err));
+        a.and(b).map(|_| (out, err))
+    };
+    let (out, err) = match tokio::time::timeout(limit, read).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(e)) => return Err(e.to_string()),
+        Err(_) => return Err(format!("no answer within {limit:?}")),
+    };
+    if out.len() > max_bytes {
+        let _ = child.kill().await;
+        return Err(format!("more than {max_bytes} bytes of output"));
+    }
+    let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+        Ok(Ok(status)) => status,
+        _ => return Err("ssh did not exit".into()),
+    };
+    let stdout = String::from_utf8_lossy(&out).into_owned();
+    if !status.success() {
+        let said = if stdout.trim().is_empty() { last_lines(&String::from_utf8_lossy(&err), 2) } else { last_lines(&stdout, 2) };
+        return Err(if said.is_empty() { format!("birdc failed ({status})") } else { said });
+    }
+    Ok(stdout)
+}
+
 /// Checks run on a route server by `zt-ix doctor`: `birdc` answers, the peer directory
 /// exists and the SSH user can write there. Changes nothing (the write probe is removed).
 const PROBE_SCRIPT: &str = r#"dir=$1

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-pub use networks::{ConfiguredNetwork, NetworkRef, NetworkSettings};
+pub use networks::{ConfiguredNetwork, NetworkRef, NetworkSettings, RouteServerPeerSettings};
 
 /// How new join requests are decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -152,6 +152,9 @@ pub struct WorkerSettings {
     /// How often the worker looks for PeeringDB records and IRR expansions that are
     /// due (0: never).
     pub policy_interval_seconds: u32,
+    /// How often the worker reads the BGP sessions on every route server (one SSH call
+    /// per host) and the members' node states from the controller (0: never).
+    pub sessions_interval_seconds: u32,
 }
 
 impl Default for WorkerSettings {
@@ -166,6 +169,7 @@ impl Default for WorkerSettings {
             converge_backoff_max_seconds: 1800,
             reconcile_interval_seconds: 600,
             policy_interval_seconds: 60,
+            sessions_interval_seconds: 60,
         }
     }
 }
@@ -199,6 +203,9 @@ pub struct RouteServerPolicy {
     pub max_communities: u32,
     /// `birdc configure timeout`: BIRD undoes an unconfirmed change after this long.
     pub configure_timeout_seconds: u32,
+    /// Reads of a member's filtered routes one person may start per minute (each reads
+    /// every route server once; paging reuses the read for a minute).
+    pub filtered_routes_per_minute: u32,
 }
 
 impl Default for RouteServerPolicy {
@@ -212,6 +219,7 @@ impl Default for RouteServerPolicy {
             max_as_path_length: 64,
             max_communities: 100,
             configure_timeout_seconds: 60,
+            filtered_routes_per_minute: 6,
         }
     }
 }
@@ -288,6 +296,7 @@ impl RuntimeSettings {
             ("route_servers.max_prefixes_floor", self.route_servers.max_prefixes_floor),
             ("route_servers.max_as_path_length", self.route_servers.max_as_path_length),
             ("route_servers.max_communities", self.route_servers.max_communities),
+            ("route_servers.filtered_routes_per_minute", self.route_servers.filtered_routes_per_minute),
             ("peeringdb.refresh_interval_seconds", self.peeringdb.refresh_interval_seconds),
             ("peeringdb.retry_seconds", self.peeringdb.retry_seconds),
             ("peeringdb.api_timeout_seconds", self.peeringdb.api_timeout_seconds),

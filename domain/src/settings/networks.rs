@@ -20,6 +20,26 @@ pub struct NetworkSettings {
     /// What a failed IRR check does on this network: `enforce` (reject) or `tag`.
     #[serde(default)]
     pub irr_filter: crate::routeservers::IrrMode,
+    /// The route servers as members peer with them on this network.
+    #[serde(default)]
+    pub route_servers: Vec<RouteServerPeerSettings>,
+}
+
+/// One route server on a network's peering LAN (it is a member of the network too).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteServerPeerSettings {
+    /// Shown to members and used in their router configuration (`rs1`).
+    pub name: String,
+    /// Its address on the peering LAN (inside the network's `ipv6_prefix`, or IPv4).
+    pub address: std::net::IpAddr,
+    /// The host as written in `ROUTE_SERVER_HOSTS` whose BGP sessions are this route
+    /// server's; without it the sessions are shown under the host's own name.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Its ASN; `ROUTE_SERVER_LOCAL_ASN` when not given.
+    #[serde(default)]
+    pub asn: Option<u32>,
 }
 
 /// How a configured network is named.
@@ -37,6 +57,7 @@ pub struct ConfiguredNetwork {
     pub description: Option<String>,
     pub ipv6_prefix: Ipv6Prefix,
     pub irr_filter: crate::routeservers::IrrMode,
+    pub route_servers: Vec<RouteServerPeerSettings>,
 }
 
 impl NetworkSettings {
@@ -66,6 +87,7 @@ impl NetworkSettings {
             description: self.description.clone(),
             ipv6_prefix: self.ipv6_prefix,
             irr_filter: self.irr_filter,
+            route_servers: self.route_servers.clone(),
         })
     }
 }
@@ -90,6 +112,24 @@ pub(super) fn validate(networks: &[NetworkSettings]) -> Result<(), String> {
         }
         if !prefixes.insert(n.ipv6_prefix) {
             return Err(format!("{at}: ipv6_prefix {} is used by another network", n.ipv6_prefix));
+        }
+        let mut names = HashSet::new();
+        for (j, rs) in n.route_servers.iter().enumerate() {
+            let at = format!("{at}.route_servers[{j}]");
+            if !crate::turnup::valid_name(&rs.name) {
+                return Err(format!("{at}.name must be 1 to 32 letters, digits, '-' or '_'"));
+            }
+            if !names.insert(rs.name.as_str()) {
+                return Err(format!("{at}.name: {} is used twice on this network", rs.name));
+            }
+            if let std::net::IpAddr::V6(address) = rs.address {
+                if address.segments()[..4] != n.ipv6_prefix.network().segments()[..4] {
+                    return Err(format!("{at}.address {address} is not inside the network's ipv6_prefix {}", n.ipv6_prefix));
+                }
+            }
+            if rs.asn == Some(0) {
+                return Err(format!("{at}.asn must be greater than 0"));
+            }
         }
     }
     Ok(())

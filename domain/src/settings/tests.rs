@@ -121,3 +121,26 @@ fn the_shipped_example_parses() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime-config.example.toml")).unwrap();
     RuntimeSettings::from_toml(&text, "runtime-config.example.toml").unwrap();
 }
+
+#[test]
+fn route_servers_on_a_network_are_read_and_checked() {
+    let network = "[[networks]]\nsuffix = \"000001\"\nname = \"x\"\nipv6_prefix = \"2001:db8:1::/64\"\n";
+    let s = RuntimeSettings::from_toml(
+        &format!("{network}[[networks.route_servers]]\nname = \"rs1\"\naddress = \"2001:db8:1::fe\"\nhost = \"rs1.example.net\"\n\n[[networks.route_servers]]\nname = \"rs-2\"\naddress = \"192.0.2.254\"\nasn = 64513\n"),
+        "test.toml",
+    )
+    .unwrap();
+    let rs = &s.networks[0].route_servers;
+    assert_eq!((rs[0].name.as_str(), rs[0].host.as_deref(), rs[0].asn), ("rs1", Some("rs1.example.net"), None));
+    assert_eq!((rs[1].address.to_string().as_str(), rs[1].asn), ("192.0.2.254", Some(64513)));
+    let one = |fields: &str| error_of(&format!("{network}[[networks.route_servers]]\n{fields}\n"));
+    assert!(one("name = \"rs 1\"\naddress = \"2001:db8:1::fe\"").contains("route_servers[0].name"));
+    assert!(one("name = \"rs1\"\naddress = \"2001:db8:2::fe\"").contains("not inside the network's ipv6_prefix"));
+    assert!(one("name = \"rs1\"\naddress = \"2001:db8:1::fe\"\nasn = 0").contains("asn"));
+    assert!(one("name = \"rs1\"\naddress = \"not an address\"").contains("address"));
+    assert!(one("name = \"rs1\"\naddress = \"2001:db8:1::fe\"\nport = 1").contains("port"), "unknown keys are refused");
+    let twice = format!("{network}[[networks.route_servers]]\nname = \"rs1\"\naddress = \"2001:db8:1::fe\"\n[[networks.route_servers]]\nname = \"rs1\"\naddress = \"2001:db8:1::fd\"\n");
+    assert!(error_of(&twice).contains("used twice"));
+    assert_eq!(RuntimeSettings::default().worker.sessions_interval_seconds, 60);
+    assert!(error_of("[route_servers]\nfiltered_routes_per_minute = 0\n").contains("filtered_routes_per_minute"));
+}

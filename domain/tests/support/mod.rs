@@ -1,3 +1,4 @@
 #![allow(dead_code)]
 pub mod irrd;
 pub mod lab;
+pub mod sshd;

@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/requests/{id}/keep", post(admin::lifecycle::keep))
         .route("/admin/requests/{id}/route-policy", get(admin::policy::show).put(admin::policy::set))
         .route("/requests/{id}/route-policy", get(admin::policy::member))
+        .route("/requests/{id}/turn-up", get(admin::turn_up::member))
+        .route("/requests/{id}/filtered-routes", get(admin::turn_up::member_filtered))
+        .route("/admin/requests/{id}/turn-up", get(admin::turn_up::show))
+        .route("/admin/requests/{id}/filtered-routes", get(admin::turn_up::admin_filtered))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::metrics::{APPROVE_TO_ACTIVE, HTTP_DURATION, PREFLIGHT_OK, REQUESTS_BY_STATUS};
+use domain::metrics::{APPROVE_TO_ACTIVE, BGP_SESSIONS, HTTP_DURATION, PREFLIGHT_OK, REQUESTS_BY_STATUS};
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -106,6 +106,15 @@ pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Respon
         }
         Ok(Err(e)) => tracing::warn!(error = %e, "metrics: counting requests failed"),
         Err(_) => tracing::warn!("metrics: counting requests took longer than 2 s"),
+    }
+    match tokio::time::timeout(Duration::from_secs(2), domain::sessions::count_by_state(&state.services.db, &state.services.settings)).await {
+        Ok(Ok(counts)) => {
+            for (session_state, count) in counts {
+                metrics::gauge!(BGP_SESSIONS, "state" => session_state).set(count as f64);
+            }
+        }
+        Ok(Err(e)) => tracing::warn!(error = %e, "metrics: counting BGP sessions failed"),
+        Err(_) => tracing::warn!("metrics: counting BGP sessions took longer than 2 s"),
     }
     let passed = state.services.provisioning.status().passed();
     metrics::gauge!(PREFLIGHT_OK).set(if passed { 1.0 } else { 0.0 });

@@ -30,6 +30,11 @@ impl TestApp {
         self.db.take().expect("the database is still there")
     }
 
+    /// The services the server runs with (to drive a background pass at once).
+    pub fn services(&self) -> &domain::Services {
+        &self.services
+    }
+
     pub fn db(&self) -> &TestDb {
         self.db.as_ref().expect("the database is still there")
     }

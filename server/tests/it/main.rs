@@ -28,3 +28,4 @@ mod requests;
 mod security;
 mod shapes;
 mod site;
+mod turn_up;

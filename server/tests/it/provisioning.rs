@@ -233,6 +233,7 @@ async fn a_failing_preflight_blocks_provisioning_and_readiness() {
                 name: "ZT-IX Frankfurt".into(),
                 description: None,
                 irr_filter: Default::default(),
+                route_servers: Vec::new(),
                 ipv6_prefix: domain::types::Ipv6Prefix::parse("2001:db8:1::/64").unwrap(),
             }],
         )

@@ -185,6 +185,7 @@ fn net(id: &str, name: &str, prefix: &str) -> domain::settings::ConfiguredNetwor
         name: name.into(),
         description: None,
         irr_filter: Default::default(),
+        route_servers: Vec::new(),
         ipv6_prefix: domain::types::Ipv6Prefix::parse(prefix).unwrap(),
     }
 }

@@ -20,6 +20,14 @@ const AGES: [(&str, Label); 4] = [
     ("10080", |l| td_string!(l, admin.older_week)),
 ];
 
+/// Active members without an established BGP session for this many days.
+const QUIET: [(&str, Label); 4] = [
+    ("", |l| td_string!(l, turn_up.quiet_any)),
+    ("1", |l| td_string!(l, turn_up.quiet_day)),
+    ("7", |l| td_string!(l, turn_up.quiet_week)),
+    ("30", |l| td_string!(l, turn_up.quiet_month)),
+];
+
 /// Every request, filtered and paginated on the server. The filters are a plain GET form
 /// and the pages plain links, so the queue works before (and without) hydration.
 #[component]
@@ -38,9 +46,9 @@ fn Queue() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
     let page = page_data::load(
-        move || (param("status"), param("asn"), param("zt_network_id"), param("min_age_minutes"), param("flag"), param("offset")),
-        |(status, asn, network, age, flag, offset)| {
-            admin_requests(status, asn, network, age, flag, offset.and_then(|o| o.parse().ok()))
+        move || (param("status"), param("asn"), param("zt_network_id"), param("min_age_minutes"), param("flag"), param("no_session_days"), param("offset")),
+        |(status, asn, network, age, flag, quiet, offset)| {
+            admin_requests(status, asn, network, age, flag, quiet, offset.and_then(|o| o.parse().ok()))
         },
     );
     let networks = page_data::load(|| (), |_| list_networks());
@@ -85,6 +93,15 @@ fn Queue() -> impl IntoView {
                         {AGES.iter().map(|(v, label)| {
                             let label = *label;
                             view! { <option value=*v selected=move || selected("min_age_minutes", v)>{move || label(i18n.get_locale())}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-quiet">{tr!(turn_up.filter_no_session)}</label>
+                    <select id="filter-quiet" name="no_session_days">
+                        {QUIET.iter().map(|(v, label)| {
+                            let label = *label;
+                            view! { <option value=*v selected=move || selected("no_session_days", v)>{move || label(i18n.get_locale())}</option> }
                         }).collect_view()}
                     </select>
                 </div>
@@ -177,6 +194,7 @@ fn QueueTable(page: AdminPage, query: leptos_router::params::ParamsMap) -> impl 
                             <td data-label=status>
                                 <StatusBadge status=r.status/>
                                 {r.affiliation_lost.then(|| view! { " " <span class="flag">{tr!(request.affiliation_lost_flag)}</span> })}
+                                {r.sessions.map(|count| view! { " " <crate::pages::turn_up::SessionsBadge count/> })}
                             </td>
                             <td data-label=ipv6>{match r.assigned_ipv6 {
                                 Some(ip) => view! { <code class="mono">{ip}</code> }.into_any(),

@@ -247,7 +247,7 @@ fn AdminFacts(live: Live<AdminDetail>) -> impl IntoView {
     let policy = live.part(|d| d.request.route_policy.clone());
     let id = live.part(|d| d.request.summary.id.clone()).get_untracked();
     view! {
-        <RequestCard detail=request/>
+        <RequestCard detail=request admin=true/>
         <crate::pages::route_policy::PolicyOverride id policy changed=Callback::new(move |()| live.refresh())/>
         {move || {
             let operator = operator.get();

@@ -26,6 +26,7 @@ use crate::Services;
 
 mod converge;
 mod lease;
+mod periodic;
 mod route_servers;
 
 pub use lease::Job;
@@ -262,6 +263,7 @@ impl Worker {
         self.listen_for_other_processes(shutdown.clone());
         self.repair_drift_periodically(shutdown.clone());
         self.refresh_policy_periodically(shutdown.clone());
+        self.read_sessions_periodically(shutdown.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         loop {
             while tasks.len() < concurrency && !shutdown.is_cancelled() {
@@ -293,48 +295,6 @@ impl Worker {
             tracing::warn!("in-flight provisioning did not finish in 30 s; its leases will expire");
         }
         tracing::info!(worker = %self.id, "provisioning worker stopped");
-    }
-
-    /// Keeps PeeringDB records and IRR expansions current every
-    /// `worker.policy_interval_seconds` (each record on its own schedule).
-    fn refresh_policy_periodically(&self, shutdown: CancellationToken) {
-        let seconds = self.services.settings.worker.policy_interval_seconds;
-        if seconds == 0 || (self.services.peeringdb_api.is_none() && self.services.settings.irr.host.is_none()) {
-            return;
-        }
-        let services = self.services.clone();
-        tokio::spawn(async move {
-            let every = Duration::from_secs(seconds.into());
-            loop {
-                match crate::policy::refresh(&services).await {
-                    Ok(report) if !report.changed.is_empty() => tracing::info!(changed = report.changed.len(), "route-server policy changed"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "route-server policy pass failed on the database"),
-                }
-                tokio::select! {
-                    () = shutdown.cancelled() => return,
-                    () = tokio::time::sleep(every) => {}
-                }
-            }
-        });
-    }
-
-    /// Checks for drift every `worker.reconcile_interval_seconds` and repairs it.
-    fn repair_drift_periodically(&self, shutdown: CancellationToken) {
-        let seconds = self.services.settings.worker.reconcile_interval_seconds;
-        if seconds == 0 {
-            return;
-        }
-        let services = self.services.clone();
-        tokio::spawn(async move {
-            let every = Duration::from_secs(seconds.into());
-            loop {
-                tokio::select! {
-                    () = shutdown.cancelled() => return,
-                    () = tokio::time::sleep(every) => super::reconcile::pass(&services).await,
-                }
-            }
-        });
     }
 
     /// Converges every request that is due now, one after another (`zt-ix reconcile`);

@@ -13,7 +13,7 @@ use crate::api::session::Admin;
 use crate::api::views::RequestView;
 use crate::http::AppState;
 
-const PARAMETERS: [&str; 7] = ["status", "asn", "zt_network_id", "min_age_minutes", "flag", "limit", "offset"];
+const PARAMETERS: [&str; 8] = ["status", "asn", "zt_network_id", "min_age_minutes", "flag", "no_session_days", "limit", "offset"];
 
 /// The filters as applied, echoed back.
 #[derive(Serialize, ToSchema, Default)]
@@ -24,6 +24,8 @@ pub struct FiltersView {
     pub min_age_minutes: Option<u32>,
     /// `affiliation_lost` when only flagged requests are listed.
     pub flag: Option<String>,
+    /// Active members without an established BGP session for this many days.
+    pub no_session_days: Option<u32>,
     pub limit: u64,
     pub offset: u64,
 }
@@ -53,6 +55,7 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminQuery, FiltersView), A
         limit: value("limit"),
         offset: value("offset"),
         flag: value("flag"),
+        no_session_days: value("no_session_days"),
     };
     let parsed = AdminFilters::parse(&input).map_err(|e| ApiError::validation(e.message).detail("field", e.field))?;
     let f = &parsed.filters;
@@ -64,6 +67,7 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminQuery, FiltersView), A
         limit: parsed.limit,
         offset: parsed.offset,
         flag: f.affiliation_lost.then(|| "affiliation_lost".to_owned()),
+        no_session_days: f.no_session_days,
     };
     Ok((parsed, view))
 }
@@ -76,6 +80,7 @@ fn parse(query: &HashMap<String, String>) -> Result<(AdminQuery, FiltersView), A
         ("asn" = Option<i64>, Query, minimum = 1, maximum = 4294967295.0),
         ("zt_network_id" = Option<String>, Query),
         ("min_age_minutes" = Option<u32>, Query, minimum = 0, maximum = 52704000, description = "only requests at least this old (at most a century)"),
+        ("no_session_days" = Option<u32>, Query, minimum = 1, maximum = 365, description = "only active members provisioned at least this many days ago with no established BGP session in that time"),
         ("limit" = Option<u64>, Query, minimum = 1, maximum = 1000, description = "default 100, at most 1000"),
         ("offset" = Option<u64>, Query, minimum = 0),
     ),

@@ -5,3 +5,4 @@ pub mod lifecycle;
 pub mod list;
 pub mod policy;
 pub mod show;
+pub mod turn_up;

@@ -53,6 +53,7 @@ impl CentralSim {
         let app = Router::new()
             .route("/api/v1/status", get(status))
             .route("/api/v1/network/{nwid}", any(network))
+            .route("/api/v1/network/{nwid}/member", get(members))
             .route("/api/v1/network/{nwid}/member/{node}", any(member))
             .with_state(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -85,6 +86,15 @@ impl CentralSim {
 
     pub fn member(&self, nwid: &str, node: &str) -> Option<Value> {
         self.state.lock().unwrap().members.get(&format!("{nwid}-{node}")).cloned()
+    }
+
+    /// Sets what Central reports of a member's node: `lastSeen` (ms) and `clientVersion`.
+    pub fn set_seen(&self, nwid: &str, node: &str, last_seen_ms: Option<i64>, version: Option<&str>) {
+        let mut state = self.state.lock().unwrap();
+        if let Some(member) = state.members.get_mut(&format!("{nwid}-{node}")) {
+            member["lastSeen"] = json!(last_seen_ms);
+            member["clientVersion"] = json!(version);
+        }
     }
 
     pub fn call_times(&self) -> Vec<std::time::Instant> {
@@ -140,6 +150,19 @@ async fn network(State(s): Shared, method: Method, Path(nwid): Path<String>, hea
         }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `GET /network/{id}/member`: every member of the network (404 for an unknown one).
+async fn members(State(s): Shared, Path(nwid): Path<String>, headers: HeaderMap) -> Response {
+    if let Some(r) = gate(&s, &headers) {
+        return r;
+    }
+    let state = s.lock().unwrap();
+    if !state.networks.contains_key(&nwid) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let list: Vec<Value> = state.members.values().filter(|m| m["networkId"] == nwid.as_str()).cloned().collect();
+    Json(Value::Array(list)).into_response()
 }
 
 async fn member(State(s): Shared, method: Method, Path((nwid, node)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Response {

@@ -24,6 +24,7 @@ pub(super) fn router(state: Arc<Mutex<Controller>>) -> Router {
         .route("/controller/network/{nwid}", any(network))
         .route("/controller/network/{nwid}/member", get(list_members))
         .route("/controller/network/{nwid}/member/{node}", any(member))
+        .route("/peer", get(peers))
         .with_state(state)
 }
 
@@ -121,6 +122,16 @@ async fn gate(state: &Arc<Mutex<Controller>>, headers: &HeaderMap, query: &HashM
         _ if !authorized(headers, query) => Some(unauthorized()),
         _ => None,
     }
+}
+
+/// `GET /peer`: the peers the controller node knows, in the `Peer` shape of
+/// `zerotier-service-api.yaml` (set by the tests with `ControllerSim::set_peer`).
+async fn peers(State(s): Shared, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    if let Some(r) = gate(&s, &headers, &q).await {
+        return r;
+    }
+    let peers: Vec<Value> = s.lock().unwrap().peers.values().cloned().collect();
+    Json(Value::Array(peers)).into_response()
 }
 
 async fn status(State(s): Shared, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {

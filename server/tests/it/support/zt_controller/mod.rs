@@ -49,6 +49,8 @@ struct Controller {
     calls: usize,
     /// The `x-request-id` of every call that sent one.
     request_ids: Vec<String>,
+    /// `GET /peer`, by node address.
+    peers: BTreeMap<String, Value>,
 }
 
 #[derive(Clone)]
@@ -146,6 +148,29 @@ impl ControllerSim {
         for (key, value) in fields.as_object().expect("member fields are an object") {
             member[key] = value.clone();
         }
+    }
+
+    /// Makes the controller node know `node` as a peer: `direct` with an active path (or
+    /// reached through a relay), with its version, latency and last receive time.
+    pub fn set_peer(&self, node: &str, direct: bool, version: &str, latency: i64, last_receive_ms: i64) {
+        let paths = if direct {
+            serde_json::json!([{"active": true, "address": "198.51.100.7/9993", "expired": false, "lastReceive": last_receive_ms,
+                                "lastSend": last_receive_ms, "localSocket": 1, "preferred": true, "trustedPathId": 0}])
+        } else {
+            serde_json::json!([])
+        };
+        let (major, minor, rev) = {
+            let v: Vec<i64> = version.split('.').map(|p| p.parse().unwrap_or(-1)).collect();
+            (v.first().copied().unwrap_or(-1), v.get(1).copied().unwrap_or(-1), v.get(2).copied().unwrap_or(-1))
+        };
+        let peer = serde_json::json!({"address": node, "isBonded": false, "latency": latency, "paths": paths, "role": "LEAF",
+            "version": version, "versionMajor": major, "versionMinor": minor, "versionRev": rev, "tunneled": false});
+        self.state.lock().unwrap().peers.insert(node.to_owned(), peer);
+    }
+
+    /// The controller node forgets `node` (it went away).
+    pub fn remove_peer(&self, node: &str) {
+        self.state.lock().unwrap().peers.remove(node);
     }
 
     pub fn member_count(&self) -> usize {
