@@ -260,6 +260,26 @@ mod tests {
     }
 
     #[test]
+    fn every_bgp_state_bird_prints_is_read() {
+        let id = Uuid::new_v4().simple().to_string();
+        for (bird, state) in [
+            ("Idle", SessionState::Idle),
+            ("Connect", SessionState::Connect),
+            ("Active", SessionState::Active),
+            ("OpenSent", SessionState::OpenSent),
+            ("OpenConfirm", SessionState::OpenConfirm),
+            ("Established", SessionState::Established),
+            ("Down", SessionState::Down),
+            ("Passive", SessionState::Down),
+        ] {
+            let output = format!("ztix_{id}_1 BGP        ---        start  10:00:00.000  {bird}\n  BGP state:          {bird}\n");
+            let sessions = parse_protocols(&output);
+            assert_eq!((sessions.len(), sessions[0].state, sessions[0].bgp_state.as_str()), (1, state, bird));
+            assert_eq!(SessionState::parse(state.as_str()), Some(state));
+        }
+    }
+
+    #[test]
     fn a_date_in_the_since_column_is_kept_with_its_time() {
         let id = Uuid::new_v4().simple().to_string();
         let output = format!("ztix_{id}_1 BGP        ---        up     2026-12-02 19:36:48  Established\n  BGP state:          Established\n");

