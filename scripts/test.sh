@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
-# tests on SQLite and PostgreSQL (with real BIRD, OpenSSH, bgpq4 and IRRd), the
+# tests on SQLite and PostgreSQL (with real BIRD, FRR's vtysh, OpenSSH, bgpq4 and IRRd), the
 # deployment file checks, the browser tests, the API fuzzer, the parser fuzzers, the
 # page-weight budget and the dependency checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ensure_rust_tools
 ensure_npm
 # Noto fonts: the screenshots show the interface as designed, Hebrew included.
-need_apt chromium bird2 openssh-server postgresql-client fonts-noto-core fonts-noto-mono
+need_apt chromium bird2 frr openssh-server postgresql-client fonts-noto-core fonts-noto-mono
 source "$REPO/scripts/postgres.sh"
 ensure_postgres
 # bgpq4 and a real IRRd (PyPI) for the IRR filtering tests.

@@ -1,6 +1,6 @@
 //! Router configuration for members: one golden file per platform (set
-//! `ZTIX_UPDATE_GOLDEN=1` to rewrite them after an intended change), and the BIRD
-//! snippet parsed by a real `bird -p`, alone and with a session to each route server.
+//! `ZTIX_UPDATE_GOLDEN=1` to rewrite them after an intended change), and the BIRD and
+//! FRR snippets parsed by a real `bird -p` and a real `vtysh --dryrun`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,4 +84,21 @@ fn the_bird_snippet_parses_in_a_real_bird() {
     // The check can fail: a broken snippet is refused.
     let (ok, _) = bird_parses(&example().render(Vendor::Bird).replace("neighbor", "neighbour"));
     assert!(!ok, "bird -p must refuse a broken snippet");
+}
+
+/// `vtysh --dryrun` (Debian's frr) parses an FRR configuration without the daemons.
+fn frr_parses(snippet: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("frr.conf");
+    std::fs::write(&path, snippet).unwrap();
+    let output = Command::new("vtysh").arg("--dryrun").arg("-f").arg(&path).output().expect("vtysh (Debian's frr) is installed");
+    (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+}
+
+#[test]
+fn the_frr_snippet_parses_in_a_real_frr() {
+    let (ok, errors) = frr_parses(&example().render(Vendor::Frr));
+    assert!(ok, "vtysh --dryrun refused the FRR snippet: {errors}");
+    let (ok, _) = frr_parses(&example().render(Vendor::Frr).replace("remote-as", "remote-ass"));
+    assert!(!ok, "vtysh --dryrun must refuse a broken snippet");
 }
