@@ -12,6 +12,8 @@ async function nodeState(page: Page, id: string) {
 }
 
 test("a new member turns up from the request page, with the keyboard, on a phone and a desktop", async ({ browser }, testInfo) => {
+  // Two accounts, an approval, the worker's node read and two axe runs at two widths.
+  test.setTimeout(90_000);
   const { op, admin, id } = await activeMember(browser, "7f7e7d7c7b", { permissions: ["clipboard-read", "clipboard-write"] }, PEER_A);
   await nodeState(op, id);
   await expect(op.locator("[data-node-state]")).toContainText("Online");
