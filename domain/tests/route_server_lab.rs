@@ -17,7 +17,7 @@ use domain::routeservers::{EmptySet, Hygiene, IrrMode, IrrPolicy, PeerConfig, Re
 use domain::settings::IrrSettings;
 use domain::types::Asn;
 use support::irrd::{Irrd, SOURCE};
-use support::lab::{ip, Bird, Netns};
+use support::lab::{lan, Bird};
 use uuid::Uuid;
 
 const RS_ASN: u32 = 64512;
@@ -152,25 +152,9 @@ fn the_route_server_policy_holds_over_real_bgp_sessions() {
     // IRRd takes a while to come up: start it first, build the LAN meanwhile.
     let irrd = std::thread::spawn(|| Irrd::start(OBJECTS, "!6AS1011", "2a0a:1011::/48"));
 
-    let tag = std::process::id() % 100_000;
-    let lan = Netns::new(format!("ztix-lan-{tag}"));
-    ip(&["-n", &lan.0, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"]);
-    ip(&["-n", &lan.0, "link", "set", "br0", "up"]);
     let hosts: Vec<(&str, String)> =
         vec![("rs", RS_ADDRESS.into()), ("a", format!("{LAN}1001")), ("b", format!("{LAN}1002")), ("c", format!("{LAN}1003"))];
-    let mut namespaces = Vec::new();
-    for (i, (name, address)) in hosts.iter().enumerate() {
-        let ns = Netns::new(format!("ztix-{name}-{tag}"));
-        let (inside, outside) = (format!("zh{tag}{i}"), format!("zl{tag}{i}"));
-        let _ = std::process::Command::new("ip").args(["link", "del", &inside]).output();
-        ip(&["link", "add", &inside, "type", "veth", "peer", "name", &outside]);
-        ip(&["link", "set", &inside, "netns", &ns.0]);
-        ip(&["link", "set", &outside, "netns", &lan.0]);
-        ip(&["-n", &lan.0, "link", "set", &outside, "master", "br0", "up"]);
-        ip(&["-n", &ns.0, "addr", "add", &format!("{address}/64"), "dev", &inside, "nodad"]);
-        ip(&["-n", &ns.0, "link", "set", &inside, "up"]);
-        namespaces.push(ns);
-    }
+    let (_lan, namespaces) = lan("p", &hosts);
 
     let mut irrd = irrd.join().unwrap();
     let irr_settings = IrrSettings { host: Some(irrd.host()), sources: vec![SOURCE.into()], timeout_seconds: 10, ..IrrSettings::default() };

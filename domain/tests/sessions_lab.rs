@@ -20,7 +20,7 @@ use domain::testing::{fixtures, Backend, TestDb};
 use domain::types::Asn;
 use domain::workflow::RequestStatus;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use support::lab::{ip, Bird, Netns};
+use support::lab::{lan, Bird};
 use support::sshd::Sshd;
 use uuid::Uuid;
 
@@ -106,24 +106,8 @@ async fn state_of(p: &Portal, id: Uuid) -> SessionStatus {
 #[test]
 fn sessions_are_read_live_from_the_route_server() {
     let started = Instant::now();
-    let tag = std::process::id() % 100_000;
-    let lan = Netns::new(format!("ztix-slan-{tag}"));
-    ip(&["-n", &lan.0, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"]);
-    ip(&["-n", &lan.0, "link", "set", "br0", "up"]);
     let hosts = [("rs", RS_ADDRESS.to_owned()), ("a", format!("{LAN}1001")), ("b", format!("{LAN}1002"))];
-    let mut namespaces = Vec::new();
-    for (i, (name, address)) in hosts.iter().enumerate() {
-        let ns = Netns::new(format!("ztix-s{name}-{tag}"));
-        let (inside, outside) = (format!("zs{tag}{i}"), format!("zt{tag}{i}"));
-        let _ = std::process::Command::new("ip").args(["link", "del", &inside]).output();
-        ip(&["link", "add", &inside, "type", "veth", "peer", "name", &outside]);
-        ip(&["link", "set", &inside, "netns", &ns.0]);
-        ip(&["link", "set", &outside, "netns", &lan.0]);
-        ip(&["-n", &lan.0, "link", "set", &outside, "master", "br0", "up"]);
-        ip(&["-n", &ns.0, "addr", "add", &format!("{address}/64"), "dev", &inside, "nodad"]);
-        ip(&["-n", &ns.0, "link", "set", &inside, "up"]);
-        namespaces.push(ns);
-    }
+    let (_lan, namespaces) = lan("s", &hosts);
 
     let ids = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
     let (a, b, c) = (ids[0], ids[1], ids[2]);

@@ -63,3 +63,27 @@ impl Drop for Bird {
     }
 }
 
+
+/// A peering LAN: a bridge in its own namespace and one namespace per host, each with
+/// its address on the LAN (`/64`). `name` keeps the namespaces and links of one test
+/// apart from another's; returns the LAN and the hosts' namespaces, in order.
+pub fn lan(name: &str, hosts: &[(&str, String)]) -> (Netns, Vec<Netns>) {
+    let tag = std::process::id() % 100_000;
+    let lan = Netns::new(format!("ztix-{name}lan-{tag}"));
+    ip(&["-n", &lan.0, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"]);
+    ip(&["-n", &lan.0, "link", "set", "br0", "up"]);
+    let mut namespaces = Vec::new();
+    for (i, (host, address)) in hosts.iter().enumerate() {
+        let ns = Netns::new(format!("ztix-{name}{host}-{tag}"));
+        let (inside, outside) = (format!("{name}h{tag}{i}"), format!("{name}l{tag}{i}"));
+        let _ = Command::new("ip").args(["link", "del", &inside]).output();
+        ip(&["link", "add", &inside, "type", "veth", "peer", "name", &outside]);
+        ip(&["link", "set", &inside, "netns", &ns.0]);
+        ip(&["link", "set", &outside, "netns", &lan.0]);
+        ip(&["-n", &lan.0, "link", "set", &outside, "master", "br0", "up"]);
+        ip(&["-n", &ns.0, "addr", "add", &format!("{address}/64"), "dev", &inside, "nodad"]);
+        ip(&["-n", &ns.0, "link", "set", &inside, "up"]);
+        namespaces.push(ns);
+    }
+    (lan, namespaces)
+}

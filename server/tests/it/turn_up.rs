@@ -23,8 +23,12 @@ async fn turn_up(app: &TestApp, cookie: &str, path: &str) -> Value {
 }
 
 /// An active member on the self-hosted controller simulator.
-async fn active_member(backend: Backend, toml: &str) -> (TestApp, crate::support::zt_controller::ControllerSim, String, String, String) {
-    let (app, sim) = portal_with(backend, vec![], toml).await;
+async fn active_member(
+    backend: Backend,
+    env: Vec<(String, String)>,
+    toml: &str,
+) -> (TestApp, crate::support::zt_controller::ControllerSim, String, String, String) {
+    let (app, sim) = portal_with(backend, env, toml).await;
     let op = operator(&app, "op").await;
     let admin = admin(&app).await;
     let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
@@ -36,7 +40,7 @@ async fn active_member(backend: Backend, toml: &str) -> (TestApp, crate::support
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_member_gets_router_configuration_and_node_state_from_the_controller() {
     crate::provisioning::both(async |backend| {
-        let (app, sim, op, admin, id) = active_member(backend, &format!("{SUFFIX_TOML}{ROUTE_SERVERS}")).await;
+        let (app, sim, op, admin, id) = active_member(backend, vec![], &format!("{SUFFIX_TOML}{ROUTE_SERVERS}")).await;
         let path = format!("/api/v1/requests/{id}/turn-up");
         let t = turn_up(&app, &op, &path).await;
         let config = &t["router_config"];
@@ -111,7 +115,7 @@ async fn node_state_comes_from_centrals_member_list() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_queue_finds_members_without_a_session_and_metrics_count_sessions() {
     crate::provisioning::both(async |backend| {
-        let (app, _sim, _op, admin, id) = active_member(backend, SUFFIX_TOML).await;
+        let (app, _sim, _op, admin, id) = active_member(backend, vec![], SUFFIX_TOML).await;
         let quiet = |days: &str| format!("/api/v1/admin/requests?no_session_days={days}");
         let ids = async |path: String| -> Vec<String> {
             let body: Value = app.get_as(&path, &admin).await.json().await.unwrap();
@@ -183,15 +187,7 @@ async fn a_new_member_waits_for_its_session_on_a_real_route_server() {
         SUFFIX_TOML.replace("request_timeout_seconds = 1", "request_timeout_seconds = 5\nsessions_interval_seconds = 1"),
         lab.label(0)
     );
-    let (app, _sim, op, admin, id) = {
-        let (app, sim) = portal_with(Backend::Sqlite, lab.env(), &toml).await;
-        let op = operator(&app, "op").await;
-        let admin = admin(&app).await;
-        let id = created_id(&app, &op, json!({"asn": 64500, "zt_network_id": NET, "node_id": "aabbccddee"})).await;
-        app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
-        wait_for_status(&app, &op, &id, "active").await;
-        (app, sim, op, admin, id)
-    };
+    let (app, _sim, op, admin, id) = active_member(Backend::Sqlite, lab.env(), &toml).await;
     // The member's router is not there: BIRD keeps trying (Active or Connect), never "established".
     let path = format!("/api/v1/requests/{id}/turn-up");
     let mut seen = Value::Null;
