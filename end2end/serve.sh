@@ -10,7 +10,7 @@ printf '%s\n' 'operator password 1' |
   "$ZTIX_BIN" users create --username operator --password-stdin --asn 64500 --full-name "Olivia Operator" >/dev/null
 printf '%s\n' 'admin password 123' |
   "$ZTIX_BIN" users create --username admin --password-stdin --admin --asn 64511 --full-name "Ada Admin" >/dev/null
-for peer in 64502 64503; do
+for peer in 64502 64503 64504; do
   printf '%s\n' 'peer password 12' |
     "$ZTIX_BIN" users create --username "peer$peer" --password-stdin --asn "$peer" --full-name "Peer AS$peer" >/dev/null
 done

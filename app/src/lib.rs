@@ -30,7 +30,7 @@ use crate::i18n::Locale;
 use leptos_i18n::context::I18nContextOptions;
 use leptos_i18n::Locale as _;
 use crate::layout::Shell;
-use crate::pages::{AdminFilteredRoutes, AdminQueue, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
+use crate::pages::{AdminFilteredRoutes, AdminPeeringDb, AdminQueue, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
 use crate::viewer::ViewerState;
 
 /// The cookie that remembers the language a person picked in the header.
@@ -123,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/requests") view={Lazy::<AdminQueue>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id") view={Lazy::<AdminRequest>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/requests/:id/filtered-routes") view={Lazy::<MemberFilteredRoutes>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/members") view={Lazy::<Members>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/peeringdb") view={Lazy::<AdminPeeringDb>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id/filtered-routes") view={Lazy::<AdminFilteredRoutes>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Shell>
@@ -152,7 +154,7 @@ pub fn page_access(path: &str) -> PageAccess {
     match path {
         "/" => PageAccess::Start,
         "/login" => PageAccess::Login,
-        "/onboarding" | "/dashboard" | "/admin/requests" => PageAccess::Session,
+        "/onboarding" | "/dashboard" | "/admin/requests" | "/admin/peeringdb" => PageAccess::Session,
         _ if path.starts_with("/requests/") || path.starts_with("/admin/requests/") => PageAccess::Session,
         _ => PageAccess::Open,
     }
@@ -176,7 +178,7 @@ mod tests {
     fn pages_are_classified_by_path() {
         assert_eq!(page_access("/"), PageAccess::Start);
         assert_eq!(page_access("/login"), PageAccess::Login);
-        for protected in ["/onboarding", "/dashboard", "/requests/abc", "/admin/requests", "/admin/requests/abc"] {
+        for protected in ["/onboarding", "/dashboard", "/requests/abc", "/admin/requests", "/admin/requests/abc", "/admin/peeringdb"] {
             assert_eq!(page_access(protected), PageAccess::Session, "{protected}");
         }
         for other in ["/auth/callback", "/healthz", "/pkg/zt-ix.js", "/api/v1/me", "/nope", "/loginx"] {

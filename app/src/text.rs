@@ -168,6 +168,7 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::RouteServersSkipped => td_string!(locale, audit_action.route_servers_skipped),
         AuditAction::RoutePolicyOverridden => td_string!(locale, audit_action.route_policy_overridden),
         AuditAction::RoutePolicyChanged => td_string!(locale, audit_action.route_policy_changed),
+        AuditAction::MemberListingChanged => td_string!(locale, audit_action.member_listing_changed),
         AuditAction::JoinRequestEstablished => td_string!(locale, audit_action.join_request_established),
         AuditAction::AuthLoginSucceeded => td_string!(locale, audit_action.auth_login_succeeded),
         AuditAction::AuthLoginFailed => td_string!(locale, audit_action.auth_login_failed),
@@ -261,4 +262,17 @@ pub fn filter_reason_label(locale: Locale, slug: &str) -> String {
         other => return format!("{} {}", td_string!(locale, reason.code), other.trim_start_matches("code_")),
     };
     known.to_owned()
+}
+
+/// What a difference between PeeringDB and the portal is, in plain words.
+pub fn finding_label(locale: Locale, kind: contract::view::FindingKind) -> &'static str {
+    use contract::view::FindingKind as K;
+    match kind {
+        K::Missing => td_string!(locale, peeringdb.missing),
+        K::WrongAddress => td_string!(locale, peeringdb.wrong_address),
+        K::NotOperational => td_string!(locale, peeringdb.not_operational),
+        K::Operational => td_string!(locale, peeringdb.operational),
+        K::RsPeer => td_string!(locale, peeringdb.rs_peer),
+        K::NotAMember => td_string!(locale, peeringdb.not_a_member),
+    }
 }

@@ -48,6 +48,8 @@ spelled! {
         /// PeeringDB's record or the IRR expansion of a member changed what its peer
         /// file says; the file is pushed again.
         RoutePolicyChanged => "route_policy.changed",
+        /// A member chose whether its details are listed publicly.
+        MemberListingChanged => "member.listing_changed",
         AuthLoginSucceeded => "auth.login_succeeded",
         AuthLoginFailed => "auth.login_failed",
         AuthLoginThrottled => "auth.login_throttled",

@@ -4,7 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod exchange;
 mod turn_up;
+
+pub use exchange::{
+    ConnectionState, FindingKind, ListedConnection, ListedExchange, ListedMember, ListedNetwork, ListedRouteServer, MemberList, MemberListing, NetixlanCheck,
+    NetixlanFinding,
+};
 
 pub use turn_up::{
     BgpSession, FilteredRoute, FilteredRoutes, NodeState, NodeStatus, RouteServerPeer, RouterConfig, RouterSnippet, SessionRoutes, SessionStatus,

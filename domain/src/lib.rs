@@ -9,6 +9,7 @@ pub mod clock;
 pub mod correlation;
 pub mod db;
 pub mod entities;
+pub mod exchange;
 pub mod identity;
 pub mod metrics;
 pub mod networks;
@@ -48,6 +49,8 @@ pub struct Services {
     pub peeringdb_api: Option<Arc<policy::peeringdb::PeeringDbApi>>,
     /// Reads of members' filtered routes: the per-person limit and recent reads.
     pub filtered_reads: Arc<sessions::filtered::FilteredReads>,
+    /// The member list as last built (the public list and the IX-F export).
+    pub published: Arc<exchange::Published>,
 }
 
 impl Services {
@@ -62,6 +65,7 @@ impl Services {
             route_servers: None,
             peeringdb_api: None,
             filtered_reads: Arc::new(sessions::filtered::FilteredReads::per_minute(per_minute)),
+            published: Arc::default(),
         }
     }
 

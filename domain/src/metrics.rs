@@ -16,6 +16,11 @@ pub const REQUESTS_BY_STATUS: &str = "ztix_join_requests";
 /// `bgp_sessions{state}`: active members' BGP sessions on the route servers by state
 /// (`unknown` for route servers not read lately), read at scrape time.
 pub const BGP_SESSIONS: &str = "ztix_bgp_sessions";
+/// `peeringdb_netixlan_findings{kind}`: what differs between the members' PeeringDB
+/// entries and the portal, by kind, as of the last check (read at scrape time).
+pub const NETIXLAN_FINDINGS: &str = "ztix_peeringdb_netixlan_findings";
+/// 1 while the last PeeringDB check could not read PeeringDB (the findings are older).
+pub const NETIXLAN_STALE: &str = "ztix_peeringdb_netixlan_stale";
 /// 1 while the controller preflight passes, 0 otherwise.
 pub const PREFLIGHT_OK: &str = "ztix_controller_preflight_ok";
 

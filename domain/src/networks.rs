@@ -40,6 +40,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
         let id = network.id.as_str().to_owned();
         let prefix = Some(network.ipv6_prefix.to_string());
         let route_servers = serde_json::to_string(&network.route_servers).unwrap_or_else(|_| "[]".into());
+        let published = serde_json::to_string(&network.published).unwrap_or_else(|_| "{}".into());
         match existing.remove(&id) {
             None => {
                 zt_network::ActiveModel {
@@ -50,6 +51,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                     is_active: Set(true),
                     irr_filter: Set(network.irr_filter),
                     route_servers: Set(route_servers),
+                    published: Set(published),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
@@ -64,6 +66,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                     && row.ipv6_prefix == prefix
                     && row.irr_filter == network.irr_filter
                     && row.route_servers == route_servers
+                    && row.published == published
                     && row.is_active;
                 if unchanged {
                     continue;
@@ -75,6 +78,7 @@ pub async fn sync_configured(db: &DatabaseConnection, configured: &[ConfiguredNe
                 active.is_active = Set(true);
                 active.irr_filter = Set(network.irr_filter);
                 active.route_servers = Set(route_servers);
+                active.published = Set(published);
                 active.updated_at = Set(now);
                 active.update(&txn).await?;
                 audit::record(&txn, AuditEntry::new(actor, AuditAction::NetworkUpdated, "zt_network", &id)).await?;

@@ -259,12 +259,14 @@ pub mod fixtures {
             is_active: true,
             irr_filter: Default::default(),
             route_servers: "[]".into(),
+            published: "{}".into(),
             created_at: now,
             updated_at: now,
         };
         let mut row: zt_network::ActiveModel = model.clone().into();
         row.irr_filter = sea_orm::ActiveValue::NotSet;
         row.route_servers = sea_orm::ActiveValue::NotSet;
+        row.published = sea_orm::ActiveValue::NotSet;
         zt_network::Entity::insert(row).exec_without_returning(db).await.expect("insert network");
         model
     }

@@ -14,6 +14,7 @@ fn net(id: &str, name: &str, prefix: &str) -> ConfiguredNetwork {
         description: None,
         irr_filter: Default::default(),
         route_servers: Vec::new(),
+        published: Default::default(),
         ipv6_prefix: Ipv6Prefix::parse(prefix).unwrap(),
     }
 }

@@ -178,6 +178,7 @@ db_test!(async fn hex_formats_ranges_and_statuses_are_checked(t) {
             is_active: Set(true),
             irr_filter: Set(Default::default()),
             route_servers: Set("[]".into()),
+            published: Set("{}".into()),
             created_at: Set(now),
             updated_at: Set(now),
         };

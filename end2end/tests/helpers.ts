@@ -22,6 +22,7 @@ export const ADMIN = { username: "admin", password: "admin password 123", name: 
 /** Members of their own, so their requests never meet the operator's. */
 export const PEER_A = { username: "peer64502", password: "peer password 12", name: "Peer AS64502" };
 export const PEER_B = { username: "peer64503", password: "peer password 12", name: "Peer AS64503" };
+export const PEER_C = { username: "peer64504", password: "peer password 12", name: "Peer AS64504" };
 export const NEWCOMER = { username: "newcomer", password: "newcomer password", name: "Nina Newcomer" };
 
 /** Logs in through the local form (in any language) and waits for the onboarding page. */

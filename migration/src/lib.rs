@@ -17,6 +17,7 @@ mod m20261201_000007_node_owner_and_throttle;
 mod m20261202_000008_lifecycle;
 mod m20261203_000009_route_server_policy;
 mod m20261204_000010_visibility;
+mod m20261205_000011_exchange;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_lifecycle::Migration),
             Box::new(m20261203_000009_route_server_policy::Migration),
             Box::new(m20261204_000010_visibility::Migration),
+            Box::new(m20261205_000011_exchange::Migration),
         ]
     }
 }

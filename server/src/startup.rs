@@ -150,9 +150,15 @@ pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
     })
 }
 
-/// The client of PeeringDB's REST API for the members' route-server policy.
+/// The client of PeeringDB's REST API for the members' route-server policy and the
+/// checks of their `netixlan` entries.
 pub fn peeringdb_api(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<Option<domain::policy::peeringdb::PeeringDbApi>> {
-    let Some(api) = &config.peeringdb_api else { return Ok(None) };
+    let Some(api) = &config.peeringdb_api else {
+        if let Some(ixlan_id) = settings.peeringdb.ixlan_id {
+            tracing::warn!(ixlan_id, "peeringdb.ixlan_id is set but PEERINGDB_API_ENABLED is off: the PeeringDB entries are not checked");
+        }
+        return Ok(None);
+    };
     let timeout = Duration::from_secs(settings.peeringdb.api_timeout_seconds.into());
     Ok(Some(domain::policy::peeringdb::PeeringDbApi::new(api.url.clone(), api.key.clone(), timeout).context("PeeringDB API client")?))
 }

@@ -49,6 +49,7 @@ fn Dashboard() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <super::listing::ListingCard/>
         </section>
     }
 }

@@ -122,6 +122,7 @@ pub fn TurnUpCard(#[prop(into)] turn_up: Signal<Option<TurnUp>>, filtered_href: 
                         let time = short_time(&at);
                         view! { <p class="caption">{move || t_string!(i18n, turn_up.established_since, time = time.clone()).to_string()}</p> }.into_any()
                     }}
+                    {t.peeringdb.clone().map(|check| view! { <PeeringDbNotice check/> })}
                     {(!t.unread.is_empty()).then(|| view! {
                         <div class="notice warning" role="note">
                             {t.unread.iter().cloned().map(|u| {
@@ -227,5 +228,33 @@ pub fn SessionsBadge(count: contract::view::SessionCount) -> impl IntoView {
         <span class=class data-sessions=format!("{}/{}", count.established, count.total)>
             {move || t_string!(i18n, turn_up.sessions_count, up = up.clone(), total = total.clone()).to_string()}
         </span>
+    }
+}
+
+/// What the member should fix in PeeringDB for this connection.
+#[component]
+fn PeeringDbNotice(check: contract::view::NetixlanCheck) -> impl IntoView {
+    use contract::view::FindingKind as K;
+    let i18n = use_i18n();
+    view! {
+        <div class="notice warning" role="note" data-peeringdb="mismatch">
+            <p><strong>{tr!(peeringdb.member_title)}</strong></p>
+            {check.findings.into_iter().map(|f| {
+                let address = f.address.clone().unwrap_or_default();
+                let theirs = f.peeringdb.clone().unwrap_or_else(|| "—".into());
+                let on = f.portal.as_deref() == Some("true");
+                view! {
+                    <p>{move || match f.kind {
+                        K::Missing => t_string!(i18n, peeringdb.fix_missing, address = address.clone()).to_string(),
+                        K::WrongAddress => t_string!(i18n, peeringdb.fix_wrong_address, theirs = theirs.clone(), address = address.clone()).to_string(),
+                        K::NotOperational => t_string!(i18n, peeringdb.fix_not_operational).to_string(),
+                        K::Operational => t_string!(i18n, peeringdb.fix_operational).to_string(),
+                        K::RsPeer if on => t_string!(i18n, peeringdb.fix_rs_peer_on).to_string(),
+                        K::RsPeer | K::NotAMember => t_string!(i18n, peeringdb.fix_rs_peer_off).to_string(),
+                    }}</p>
+                }
+            }).collect_view()}
+            {check.stale.then(|| view! { <p class="caption">{tr!(peeringdb.member_stale)}</p> })}
+        </div>
     }
 }

@@ -121,6 +121,8 @@ pub struct TurnUp {
     pub unread: Vec<UnreadRouteServer>,
     pub node: Option<NodeState>,
     pub router_config: Option<RouterConfig>,
+    /// What the member should fix in PeeringDB for this connection (its ASN only).
+    pub peeringdb: Option<super::NetixlanCheck>,
 }
 
 /// One route the route servers filtered, with why.

@@ -10,6 +10,8 @@ pub struct Model {
     pub net_id: Option<i64>,
     /// PeeringDB has a network for this ASN (a fetch that found none sets this false).
     pub listed: bool,
+    /// The network's name in PeeringDB.
+    pub name: Option<String>,
     pub irr_as_set: Option<String>,
     pub info_prefixes4: Option<i64>,
     pub info_prefixes6: Option<i64>,

@@ -19,6 +19,8 @@ pub struct Model {
     /// The route servers on the peering LAN, as configured (JSON list of
     /// `settings::RouteServerPeerSettings`).
     pub route_servers: String,
+    /// How the network is published (JSON `settings::PublishedNetwork`).
+    pub published: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

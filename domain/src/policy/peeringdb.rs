@@ -1,6 +1,7 @@
 //! PeeringDB's network records (`GET /api/net?asn__in=…`), read for the route-server
-//! policy of each member: AS-SET, recommended max-prefix per family and whether the
-//! network announces via route servers at all.
+//! policy of each member: name, AS-SET, recommended max-prefix per family and whether
+//! the network announces via route servers at all; and the networks' entries on the
+//! exchange's LAN (`GET /api/netixlan?ixlan_id=…`), compared with the portal's.
 //!
 //! Anonymous unless an API key is configured (`Authorization: Api-Key <key>`); every
 //! call is timed out and its answer bounded; `429` is reported with its `Retry-After`.
@@ -36,6 +37,8 @@ pub struct NetRecord {
     pub id: i64,
     pub asn: i64,
     #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
     pub irr_as_set: Option<String>,
     #[serde(default)]
     pub info_prefixes4: Option<i64>,
@@ -43,6 +46,27 @@ pub struct NetRecord {
     pub info_prefixes6: Option<i64>,
     #[serde(default)]
     pub info_never_via_route_servers: bool,
+}
+
+/// One network's entry on an exchange LAN, the fields the checks compare.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NetixlanRecord {
+    pub id: i64,
+    pub asn: i64,
+    #[serde(default)]
+    pub ipaddr4: Option<String>,
+    #[serde(default)]
+    pub ipaddr6: Option<String>,
+    #[serde(default)]
+    pub is_rs_peer: bool,
+    #[serde(default = "yes")]
+    pub operational: bool,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Why a call gave no records.
@@ -78,12 +102,25 @@ impl PeeringDbApi {
     /// The records of these ASNs (at most [`BATCH`]); an ASN PeeringDB does not know is
     /// simply absent from the answer.
     pub async fn networks(&self, asns: &[i64]) -> Result<Vec<NetRecord>, FetchError> {
-        let mut url = self.base.join("net").map_err(|e| FetchError::Failed(e.to_string()))?;
         let list = asns.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-        url.query_pairs_mut()
-            .append_pair("asn__in", &list)
-            .append_pair("fields", "id,asn,irr_as_set,info_prefixes4,info_prefixes6,info_never_via_route_servers");
-        let mut request = self.client.get(url.clone()).header(reqwest::header::ACCEPT, "application/json");
+        let fields = "id,asn,name,irr_as_set,info_prefixes4,info_prefixes6,info_never_via_route_servers";
+        let data = self.list("net", &[("asn__in", &list), ("fields", fields)]).await?;
+        // One malformed record must not hide the others.
+        Ok(data.into_iter().filter_map(|v| serde_json::from_value::<NetRecord>(v).ok()).filter(|r| asns.contains(&r.asn)).collect())
+    }
+
+    /// Every network's entry on the exchange's LAN (`GET /api/netixlan?ixlan_id=…`).
+    pub async fn netixlans(&self, ixlan_id: u32) -> Result<Vec<NetixlanRecord>, FetchError> {
+        let fields = "id,net_id,asn,ixlan_id,ipaddr4,ipaddr6,is_rs_peer,operational,speed,status";
+        let data = self.list("netixlan", &[("ixlan_id", &ixlan_id.to_string()), ("fields", fields)]).await?;
+        Ok(data.into_iter().filter_map(|v| serde_json::from_value::<NetixlanRecord>(v).ok()).filter(|r| r.status.as_deref().is_none_or(|s| s == "ok")).collect())
+    }
+
+    /// One list query: the `data` array of the documented envelope.
+    async fn list(&self, tag: &str, query: &[(&str, &str)]) -> Result<Vec<serde_json::Value>, FetchError> {
+        let mut url = self.base.join(tag).map_err(|e| FetchError::Failed(e.to_string()))?;
+        url.query_pairs_mut().extend_pairs(query);
+        let mut request = self.client.get(url).header(reqwest::header::ACCEPT, "application/json");
         if let Some(key) = &self.key {
             request = request.header(reqwest::header::AUTHORIZATION, format!("Api-Key {}", key.expose_secret()));
         }
@@ -110,8 +147,7 @@ impl PeeringDbApi {
         }
         let envelope: Envelope =
             serde_json::from_slice(&body).map_err(|e| FetchError::Failed(format!("PeeringDB's answer is not the documented envelope: {e}")))?;
-        // One malformed record must not hide the others.
-        Ok(envelope.data.into_iter().filter_map(|v| serde_json::from_value::<NetRecord>(v).ok()).filter(|r| asns.contains(&r.asn)).collect())
+        Ok(envelope.data)
     }
 }
 

@@ -130,6 +130,7 @@ async fn fetch_due(services: &Services, api: &super::peeringdb::PeeringDbApi, as
         asn: Set(*asn),
         net_id: Set(None),
         listed: Set(false),
+        name: Set(None),
         irr_as_set: Set(None),
         info_prefixes4: Set(None),
         info_prefixes6: Set(None),
@@ -203,6 +204,7 @@ async fn store_records(services: &Services, batch: &[i64], records: Vec<NetRecor
         member_policy::Entity::update_many()
             .col_expr(member_policy::Column::NetId, Expr::value(record.map(|r| r.id)))
             .col_expr(member_policy::Column::Listed, Expr::value(record.is_some()))
+            .col_expr(member_policy::Column::Name, Expr::value(record.and_then(|r| r.name.as_deref()).map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(255).collect::<String>())))
             .col_expr(member_policy::Column::IrrAsSet, Expr::value(as_set))
             .col_expr(member_policy::Column::InfoPrefixes4, Expr::value(record.and_then(|r| r.info_prefixes4).filter(|v| *v >= 0)))
             .col_expr(member_policy::Column::InfoPrefixes6, Expr::value(record.and_then(|r| r.info_prefixes6).filter(|v| *v >= 0)))

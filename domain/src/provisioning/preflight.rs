@@ -160,7 +160,7 @@ pub fn resolve_networks(
     configured: &[NetworkSettings],
     controller: Option<&ControllerAddress>,
 ) -> Result<Vec<ConfiguredNetwork>, crate::types::InvalidValue> {
-    configured.iter().map(|n| n.resolve(controller)).collect()
+    configured.iter().enumerate().map(|(i, n)| n.resolve(i, controller)).collect()
 }
 
 #[cfg(test)]

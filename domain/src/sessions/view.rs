@@ -148,7 +148,11 @@ pub async fn turn_up(services: &Services, request: &join_request::Model, max_pre
         (Some(network), Some(address)) => router_config(services, request, network, address, max_prefixes),
         _ => None,
     };
-    Ok(Some(TurnUp { sessions_read: services.route_servers.is_some(), established_at, sessions, unread, node, router_config }))
+    let peeringdb = match &address {
+        Some(address) => crate::exchange::netixlan::for_connection(services, request.asn, &address.to_string()).await?,
+        None => None,
+    };
+    Ok(Some(TurnUp { sessions_read: services.route_servers.is_some(), established_at, sessions, unread, node, router_config, peeringdb }))
 }
 
 /// The turn-up of a request, with the import limits its route-server policy gives.

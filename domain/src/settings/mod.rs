@@ -4,13 +4,15 @@
 //! Parsed once at startup; unknown keys are refused so a typo cannot silently fall back
 //! to a default.
 
+mod exchange;
 mod networks;
 
 use std::path::Path;
 
 use serde::Deserialize;
 
-pub use networks::{ConfiguredNetwork, NetworkRef, NetworkSettings, RouteServerPeerSettings};
+pub use exchange::{check_url, ExchangeSettings};
+pub use networks::{ConfiguredNetwork, NetworkRef, NetworkSettings, PublishedNetwork, RouteServerPeerSettings};
 
 /// How new join requests are decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -82,11 +84,16 @@ pub struct PeeringDbSettings {
     pub retry_seconds: u32,
     /// Timeout of each call to the PeeringDB API.
     pub api_timeout_seconds: u32,
+    /// The exchange's PeeringDB `ixlan`; when set, the members' PeeringDB entries
+    /// (`GET /api/netixlan?ixlan_id=…`) are compared with the portal's.
+    pub ixlan_id: Option<u32>,
+    /// How often that comparison runs.
+    pub netixlan_interval_seconds: u32,
 }
 
 impl Default for PeeringDbSettings {
     fn default() -> Self {
-        Self { require_manage_peering_sessions: false, refresh_interval_seconds: 86_400, retry_seconds: 900, api_timeout_seconds: 10 }
+        Self { require_manage_peering_sessions: false, refresh_interval_seconds: 86_400, retry_seconds: 900, api_timeout_seconds: 10, ixlan_id: None, netixlan_interval_seconds: 3600 }
     }
 }
 
@@ -244,6 +251,7 @@ pub struct RuntimeSettings {
     pub worker: WorkerSettings,
     pub route_servers: RouteServerPolicy,
     pub irr: IrrSettings,
+    pub exchange: ExchangeSettings,
     pub networks: Vec<NetworkSettings>,
 }
 
@@ -300,6 +308,7 @@ impl RuntimeSettings {
             ("peeringdb.refresh_interval_seconds", self.peeringdb.refresh_interval_seconds),
             ("peeringdb.retry_seconds", self.peeringdb.retry_seconds),
             ("peeringdb.api_timeout_seconds", self.peeringdb.api_timeout_seconds),
+            ("peeringdb.netixlan_interval_seconds", self.peeringdb.netixlan_interval_seconds),
             ("irr.refresh_interval_seconds", self.irr.refresh_interval_seconds),
             ("irr.retry_seconds", self.irr.retry_seconds),
             ("irr.timeout_seconds", self.irr.timeout_seconds),
@@ -328,6 +337,10 @@ impl RuntimeSettings {
         if self.auth.password_min_length < 8 {
             return Err("auth.password_min_length must be at least 8".into());
         }
+        if self.peeringdb.ixlan_id == Some(0) {
+            return Err("peeringdb.ixlan_id must be greater than 0".into());
+        }
+        self.exchange.validate()?;
         networks::validate(&self.networks)
     }
 }

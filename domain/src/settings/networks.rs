@@ -23,6 +23,20 @@ pub struct NetworkSettings {
     /// The route servers as members peer with them on this network.
     #[serde(default)]
     pub route_servers: Vec<RouteServerPeerSettings>,
+    /// Its IX-F `vlan` id; its position in this list (from 1) when not given.
+    #[serde(default)]
+    pub vlan_id: Option<u32>,
+    /// Looking glasses of this peering LAN (IX-F `looking_glass_urls`).
+    #[serde(default)]
+    pub looking_glass_urls: Vec<String>,
+}
+
+/// How a network is published in the IX-F export and the member list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct PublishedNetwork {
+    pub vlan_id: u32,
+    #[serde(default)]
+    pub looking_glass_urls: Vec<String>,
 }
 
 /// One route server on a network's peering LAN (it is a member of the network too).
@@ -58,6 +72,7 @@ pub struct ConfiguredNetwork {
     pub ipv6_prefix: Ipv6Prefix,
     pub irr_filter: crate::routeservers::IrrMode,
     pub route_servers: Vec<RouteServerPeerSettings>,
+    pub published: PublishedNetwork,
 }
 
 impl NetworkSettings {
@@ -70,7 +85,8 @@ impl NetworkSettings {
     }
 
     /// The full network id; a suffix needs the controller's address.
-    pub fn resolve(&self, controller: Option<&ControllerAddress>) -> Result<ConfiguredNetwork, InvalidValue> {
+    /// `position` is the network's index in the configuration (the default vlan id).
+    pub fn resolve(&self, position: usize, controller: Option<&ControllerAddress>) -> Result<ConfiguredNetwork, InvalidValue> {
         let id = match (self.reference(), controller) {
             (NetworkRef::Id(id), _) => id,
             (NetworkRef::Suffix(suffix), Some(controller)) => NetworkId::from_parts(controller, &suffix),
@@ -88,6 +104,7 @@ impl NetworkSettings {
             ipv6_prefix: self.ipv6_prefix,
             irr_filter: self.irr_filter,
             route_servers: self.route_servers.clone(),
+            published: PublishedNetwork { vlan_id: self.vlan_id.unwrap_or(position as u32 + 1), looking_glass_urls: self.looking_glass_urls.clone() },
         })
     }
 }
@@ -96,6 +113,7 @@ pub(super) fn validate(networks: &[NetworkSettings]) -> Result<(), String> {
     let mut suffixes = HashSet::new();
     let mut ids = HashSet::new();
     let mut prefixes = HashSet::new();
+    let mut vlans = HashSet::new();
     for (i, n) in networks.iter().enumerate() {
         let at = format!("networks[{i}]");
         match (&n.suffix, &n.id) {
@@ -112,6 +130,13 @@ pub(super) fn validate(networks: &[NetworkSettings]) -> Result<(), String> {
         }
         if !prefixes.insert(n.ipv6_prefix) {
             return Err(format!("{at}: ipv6_prefix {} is used by another network", n.ipv6_prefix));
+        }
+        let vlan = n.vlan_id.unwrap_or(i as u32 + 1);
+        if vlan == 0 || !vlans.insert(vlan) {
+            return Err(format!("{at}.vlan_id: {vlan} is zero or used by another network (without vlan_id a network's is its position, from 1)"));
+        }
+        for (j, url) in n.looking_glass_urls.iter().enumerate() {
+            super::check_url(&format!("{at}.looking_glass_urls[{j}]"), url)?;
         }
         let mut names = HashSet::new();
         for (j, rs) in n.route_servers.iter().enumerate() {

@@ -44,10 +44,10 @@ fn the_example_parses() {
     assert_eq!(s.auth.oauth_state_ttl_seconds, 300);
     assert_eq!(s.networks.len(), 2);
     let controller = crate::types::ControllerAddress::parse("8056c2e21c").unwrap();
-    let first = s.networks[0].resolve(Some(&controller)).unwrap();
+    let first = s.networks[0].resolve(0, Some(&controller)).unwrap();
     assert_eq!(first.id.as_str(), "8056c2e21c000001");
-    assert!(s.networks[0].resolve(None).is_err());
-    assert_eq!(s.networks[1].resolve(None).unwrap().id.as_str(), "8056c2e21c000002");
+    assert!(s.networks[0].resolve(0, None).is_err());
+    assert_eq!(s.networks[1].resolve(1, None).unwrap().id.as_str(), "8056c2e21c000002");
 }
 
 #[test]
@@ -143,4 +143,37 @@ fn route_servers_on_a_network_are_read_and_checked() {
     assert!(error_of(&twice).contains("used twice"));
     assert_eq!(RuntimeSettings::default().worker.sessions_interval_seconds, 60);
     assert!(error_of("[route_servers]\nfiltered_routes_per_minute = 0\n").contains("filtered_routes_per_minute"));
+}
+
+#[test]
+fn the_exchange_and_its_publications_are_read_and_checked() {
+    let s = RuntimeSettings::from_toml(
+        "[exchange]\nshortname = \"ZT-IX\"\ncountry = \"DE\"\nurl = \"https://ztix.example.net/\"\nsupport_email = \"noc@ztix.example.net\"\n\
+         [peeringdb]\nixlan_id = 42\n\n[[networks]]\nsuffix = \"000001\"\nname = \"A\"\nipv6_prefix = \"2001:db8:1::/64\"\n\
+         looking_glass_urls = [\"https://lg.example.net/\"]\n\n[[networks]]\nsuffix = \"000002\"\nname = \"B\"\nipv6_prefix = \"2001:db8:2::/64\"\nvlan_id = 7\n",
+        "test.toml",
+    )
+    .unwrap();
+    assert_eq!((s.exchange.ixf_id, s.exchange.display_name(), s.peeringdb.ixlan_id), (None, "ZT-IX", Some(42)), "an IX-F id is optional");
+    let controller = crate::types::ControllerAddress::parse("8056c2e21c").unwrap();
+    assert_eq!(s.networks[0].resolve(0, Some(&controller)).unwrap().published.vlan_id, 1, "by position without vlan_id");
+    assert_eq!(s.networks[1].resolve(1, Some(&controller)).unwrap().published.vlan_id, 7);
+
+    let base = "[[networks]]\nsuffix = \"000001\"\nname = \"A\"\nipv6_prefix = \"2001:db8:1::/64\"\n";
+    for (bad, key) in [
+        ("[exchange]\nurl = \"ftp://x.example\"\n", "exchange.url"),
+        ("[exchange]\nurl = \"not a url\"\n", "exchange.url"),
+        ("[exchange]\ncountry = \"Germany\"\n", "exchange.country"),
+        ("[exchange]\nsupport_email = \"noc\"\n", "exchange.support_email"),
+        ("[exchange]\nixf_id = 0\n", "exchange.ixf_id"),
+        ("[exchange]\nshortname = \" \"\n", "exchange.shortname"),
+        ("[peeringdb]\nixlan_id = 0\n", "peeringdb.ixlan_id"),
+    ] {
+        let message = error_of(&format!("{bad}{base}"));
+        assert!(message.contains(key), "{bad}: {message}");
+    }
+    let message = error_of(&format!("{base}looking_glass_urls = [\"javascript:alert(1)\"]\n"));
+    assert!(message.contains("networks[0].looking_glass_urls[0]"), "{message}");
+    let message = error_of(&format!("{base}vlan_id = 2\n[[networks]]\nsuffix = \"000002\"\nname = \"B\"\nipv6_prefix = \"2001:db8:2::/64\"\n"));
+    assert!(message.contains("networks[1].vlan_id"), "{message}");
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+pub mod exchange;
 pub mod error;
 pub mod json;
 mod me;
@@ -29,6 +30,9 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout::logout))
         .route("/me", get(me::me))
         .route("/asns", get(me::asns))
+        .route("/asns/{asn}/listing", get(exchange::show_listing).put(exchange::set_listing))
+        .route("/ixf/member-export", get(exchange::member_export))
+        .route("/admin/peeringdb/netixlan", get(exchange::netixlan))
         .route("/onboarding/context", get(onboarding::context))
         .route("/requests", post(requests::create::create).get(requests::list::list))
         .route("/requests/{id}", get(requests::show::show))

@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admin, auth, me, onboarding, requests};
+use super::{admin, auth, exchange, me, onboarding, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,6 +44,10 @@ use super::{admin, auth, me, onboarding, requests};
         admin::turn_up::show,
         admin::turn_up::member_filtered,
         admin::turn_up::admin_filtered,
+        exchange::member_export,
+        exchange::show_listing,
+        exchange::set_listing,
+        exchange::netixlan,
         crate::http::health::live,
         crate::http::health::ready,
     ),
@@ -52,6 +56,7 @@ use super::{admin, auth, me, onboarding, requests};
         (name = "identity", description = "The logged-in user"),
         (name = "requests", description = "An operator's join requests"),
         (name = "admin", description = "The exchange admins' queue"),
+        (name = "exchange", description = "What the exchange publishes (IX-F member export)"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::metrics::{APPROVE_TO_ACTIVE, BGP_SESSIONS, HTTP_DURATION, PREFLIGHT_OK, REQUESTS_BY_STATUS};
+use domain::metrics::{APPROVE_TO_ACTIVE, BGP_SESSIONS, HTTP_DURATION, NETIXLAN_FINDINGS, NETIXLAN_STALE, PREFLIGHT_OK, REQUESTS_BY_STATUS};
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -115,6 +115,17 @@ pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Respon
         }
         Ok(Err(e)) => tracing::warn!(error = %e, "metrics: counting BGP sessions failed"),
         Err(_) => tracing::warn!("metrics: counting BGP sessions took longer than 2 s"),
+    }
+    match tokio::time::timeout(Duration::from_secs(2), domain::exchange::netixlan::counts(&state.services)).await {
+        Ok(Ok(Some((counts, stale)))) => {
+            for (kind, count) in counts {
+                metrics::gauge!(NETIXLAN_FINDINGS, "kind" => kind).set(count as f64);
+            }
+            metrics::gauge!(NETIXLAN_STALE).set(if stale { 1.0 } else { 0.0 });
+        }
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "metrics: reading the PeeringDB check failed"),
+        Err(_) => tracing::warn!("metrics: reading the PeeringDB check took longer than 2 s"),
     }
     let passed = state.services.provisioning.status().passed();
     metrics::gauge!(PREFLIGHT_OK).set(if passed { 1.0 } else { 0.0 });

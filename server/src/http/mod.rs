@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/peeringdb/login", get(peeringdb_redirect::login))
         .route("/brand/logo.svg", get(brand::logo))
         .route("/locale/{code}", get(brand::switch))
+        .route("/participants.json", get(api::exchange::member_export))
         .nest("/api/v1", api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         // Timed by route template; files and unknown paths are not routes.

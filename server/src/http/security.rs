@@ -76,8 +76,10 @@ pub async fn headers(State(settings): State<SecurityHeaders>, mut request: Reque
         _ => LOCKED_DOWN.to_owned(),
     };
     // Pages and API answers can carry a person's data: never stored by browsers or
-    // shared caches. Files (the bundle, the logo) keep their own caching.
-    let personal = is_html(&response) || api;
+    // shared caches, unless the handler marked its answer public (the IX-F export).
+    // Files (the bundle, the logo) keep their own caching.
+    let public = response.headers().get(CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
+    let personal = (is_html(&response) || api) && !public;
     let headers = response.headers_mut();
     if personal {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

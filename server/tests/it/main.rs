@@ -13,6 +13,7 @@ mod cli_users;
 mod csrf;
 mod demo;
 mod doctor;
+mod exchange;
 mod health;
 mod lifecycle;
 mod lifecycle_drift;

@@ -28,15 +28,20 @@ ipv6_prefix = "2001:db8:1::/64"
 
 pub const NET: &str = "1122334455000001";
 
-pub async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> bool) {
+/// Whether `check` held within `timeout` (polled every 50 ms).
+pub async fn poll_until(timeout: Duration, mut check: impl AsyncFnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if check().await {
-            return;
+            return true;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("timed out waiting for {what}");
+    false
+}
+
+pub async fn wait_until(what: &str, timeout: Duration, check: impl AsyncFnMut() -> bool) {
+    assert!(poll_until(timeout, check).await, "timed out waiting for {what}");
 }
 
 pub async fn request(app: &TestApp, cookie: &str, id: &str) -> Value {
@@ -234,6 +239,7 @@ async fn a_failing_preflight_blocks_provisioning_and_readiness() {
                 description: None,
                 irr_filter: Default::default(),
                 route_servers: Vec::new(),
+                published: Default::default(),
                 ipv6_prefix: domain::types::Ipv6Prefix::parse("2001:db8:1::/64").unwrap(),
             }],
         )

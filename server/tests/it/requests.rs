@@ -186,6 +186,7 @@ fn net(id: &str, name: &str, prefix: &str) -> domain::settings::ConfiguredNetwor
         description: None,
         irr_filter: Default::default(),
         route_servers: Vec::new(),
+        published: Default::default(),
         ipv6_prefix: domain::types::Ipv6Prefix::parse(prefix).unwrap(),
     }
 }

@@ -40,7 +40,7 @@ fn policy_toml(irr_host: &str) -> String {
     format!(
         "[worker]\nlease_seconds = 5\nrequest_timeout_seconds = 5\ntransient_retries = 1\nretry_backoff_milliseconds = 20\n\
          policy_interval_seconds = 1\n\n[route_servers]\nmax_prefixes_floor = 10\nmax_prefixes_ceiling = 50000\n\n\
-         [irr]\nhost = \"{irr_host}\"\nsources = [\"{SOURCE}\"]\ntimeout_seconds = 8\nretry_seconds = 3600\n\n\
+         [irr]\nhost = \"{irr_host}\"\nsources = [\"{SOURCE}\"]\ntimeout_seconds = 8\nretry_seconds = 2\n\n\
          [[networks]]\nsuffix = \"000001\"\nname = \"ZT-IX Frankfurt\"\nipv6_prefix = \"2001:db8:1::/64\"\n"
     )
 }
@@ -125,6 +125,14 @@ async fn policy_flow(backend: Backend) {
 
     app.post_json_as(&format!("/api/v1/admin/requests/{id}/approve"), &admin, json!({})).await;
     wait_for_status(&app, &op, &id, "active").await;
+    // A stalled IRR answer is retried after `retry_seconds`; the wait says what it last saw.
+    let mut last = Value::Null;
+    let expanded = crate::provisioning::poll_until(Duration::from_secs(45), async || {
+        last = policy(&app, &admin, &admin_path).await;
+        last["irr_prefixes_v6"] == 1
+    })
+    .await;
+    assert!(expanded, "the IRR sets were not expanded: {last:#}");
     let file = wait_for_file(&lab, &id, "the IRR sets in the peer file", |f| f.contains("_irr_v6 = [ 2a0a:1001::/48 ]")).await;
     assert!(file.contains("import limit 10 action restart;") && file.contains("import limit 50000 action restart;"), "{file}");
     assert!(file.contains("_irr_v4 = [ 193.0.10.0/24 ]") && file.contains("_irr_origins = [ 1001 ]"), "{file}");

@@ -264,6 +264,7 @@ impl Worker {
         self.repair_drift_periodically(shutdown.clone());
         self.refresh_policy_periodically(shutdown.clone());
         self.read_sessions_periodically(shutdown.clone());
+        self.check_peeringdb_periodically(shutdown.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         loop {
             while tasks.len() < concurrency && !shutdown.is_cancelled() {

@@ -67,6 +67,19 @@ impl Worker {
         });
     }
 
+    /// Compares the members' PeeringDB entries with the portal every
+    /// `peeringdb.netixlan_interval_seconds` (with an `ixlan_id` configured).
+    pub(super) fn check_peeringdb_periodically(&self, shutdown: CancellationToken) {
+        if self.services.settings.peeringdb.ixlan_id.is_none() || self.services.peeringdb_api.is_none() {
+            return;
+        }
+        every(&self.services, self.services.settings.peeringdb.netixlan_interval_seconds, true, shutdown, async |services| {
+            if let Err(e) = crate::exchange::netixlan::pass(&services).await {
+                tracing::warn!(error = %e, "storing the PeeringDB check failed on the database");
+            }
+        });
+    }
+
     /// Checks for drift every `worker.reconcile_interval_seconds` and repairs it.
     pub(super) fn repair_drift_periodically(&self, shutdown: CancellationToken) {
         every(&self.services, self.services.settings.worker.reconcile_interval_seconds, false, shutdown, async |services| {

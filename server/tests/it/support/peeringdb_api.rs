@@ -2,7 +2,8 @@
 //! the `net` objects the route-server policy reads: the `{"data": [...], "meta": {}}`
 //! envelope, `asn__in` lists (200, unknown ASNs simply absent) and `asn=` unique
 //! lookups (404 `Entity not found`), `Authorization: Api-Key <key>` (401 for a wrong
-//! key, 400 for another scheme), and faults: 429 with `Retry-After` and outages.
+//! key, 400 for another scheme), and faults: 429 with `Retry-After` and outages. Also the
+//! `netixlan` list filtered by `ixlan_id` (status `ok` rows, `fields=` trimming).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -20,6 +21,7 @@ pub const API_KEY: &str = "AbCdEf12.s3cr3t-peeringdb-api-key";
 #[derive(Default)]
 struct Api {
     nets: BTreeMap<i64, Value>,
+    netixlans: Vec<Value>,
     /// Answer this many calls with 429.
     throttled_calls: usize,
     /// Answer every call with 503 while set.
@@ -39,7 +41,7 @@ impl PeeringDbApiSim {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(Mutex::new(Api::default()));
-        let app = Router::new().route("/api/net", get(net)).with_state(state.clone());
+        let app = Router::new().route("/api/net", get(net)).route("/api/netixlan", get(netixlan)).with_state(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { addr, state }
     }
@@ -60,6 +62,19 @@ impl PeeringDbApiSim {
         );
     }
 
+    /// A network's entry on an exchange LAN, as the `netixlan` list serves it.
+    pub fn add_netixlan(&self, id: i64, ixlan_id: i64, asn: i64, ipaddr6: Option<&str>, is_rs_peer: bool, operational: bool) {
+        self.state.lock().unwrap().netixlans.push(json!({
+            "id": id, "net_id": 10_000 + asn, "ix_id": ixlan_id, "name": "ZT-IX", "ixlan_id": ixlan_id, "notes": "",
+            "speed": 10_000, "asn": asn, "ipaddr4": null, "ipaddr6": ipaddr6, "is_rs_peer": is_rs_peer, "bfd_support": false,
+            "operational": operational, "net_side_id": null, "ix_side_id": null,
+            "created": "2026-01-01T00:00:00Z", "updated": "2026-11-01T00:00:00Z", "status": "ok"}));
+    }
+
+    pub fn clear_netixlans(&self) {
+        self.state.lock().unwrap().netixlans.clear();
+    }
+
     pub fn throttle(&self, calls: usize) {
         self.state.lock().unwrap().throttled_calls = calls;
     }
@@ -77,22 +92,23 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"meta": {"error": message}}))).into_response()
 }
 
-async fn net(State(state): State<Arc<Mutex<Api>>>, headers: HeaderMap, Query(query): Query<BTreeMap<String, String>>) -> Response {
-    let mut api = state.lock().unwrap();
+/// Records the call and answers it when PeeringDB would refuse it (down, a bad key,
+/// throttled); `None` lets the list answer.
+fn refused(api: &mut Api, headers: &HeaderMap, query: &BTreeMap<String, String>) -> Option<Response> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let text = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
     api.calls.push((text, auth.clone()));
     if api.down {
-        return (StatusCode::SERVICE_UNAVAILABLE, "<html><body>Service Unavailable</body></html>").into_response();
+        return Some((StatusCode::SERVICE_UNAVAILABLE, "<html><body>Service Unavailable</body></html>").into_response());
     }
     if let Some(auth) = auth {
         match auth.split_once(' ') {
             Some((scheme, key)) if scheme.eq_ignore_ascii_case("api-key") => {
                 if key != API_KEY {
-                    return error(StatusCode::UNAUTHORIZED, "Invalid API key");
+                    return Some(error(StatusCode::UNAUTHORIZED, "Invalid API key"));
                 }
             }
-            _ => return error(StatusCode::BAD_REQUEST, "Unknown authorization method"),
+            _ => return Some(error(StatusCode::BAD_REQUEST, "Unknown authorization method")),
         }
     }
     if api.throttled_calls > 0 {
@@ -101,13 +117,41 @@ async fn net(State(state): State<Arc<Mutex<Api>>>, headers: HeaderMap, Query(que
             (StatusCode::TOO_MANY_REQUESTS, Json(json!({"message": "Request was throttled. Expected available in 1 second.", "meta": {"error": "Too Many Requests"}})))
                 .into_response();
         response.headers_mut().insert("retry-after", "1".parse().unwrap());
-        return response;
+        return Some(response);
     }
-    let fields: Option<Vec<&str>> = query.get("fields").map(|f| f.split(',').collect());
-    let trim = |record: &Value| match &fields {
+    None
+}
+
+fn trimmed(record: &Value, query: &BTreeMap<String, String>) -> Value {
+    match query.get("fields") {
         None => record.clone(),
-        Some(fields) => Value::Object(record.as_object().unwrap().iter().filter(|(k, _)| fields.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Some(fields) => {
+            let fields: Vec<&str> = fields.split(',').collect();
+            Value::Object(record.as_object().unwrap().iter().filter(|(k, _)| fields.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
+    }
+}
+
+async fn netixlan(State(state): State<Arc<Mutex<Api>>>, headers: HeaderMap, Query(query): Query<BTreeMap<String, String>>) -> Response {
+    let mut api = state.lock().unwrap();
+    if let Some(refused) = refused(&mut api, &headers, &query) {
+        return refused;
+    }
+    let ixlan = match query.get("ixlan_id").map(|v| v.parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return error(StatusCode::BAD_REQUEST, "Invalid value for ixlan_id"),
     };
+    let data: Vec<Value> = api.netixlans.iter().filter(|r| ixlan.is_none_or(|id| r["ixlan_id"] == id)).map(|r| trimmed(r, &query)).collect();
+    Json(json!({"data": data, "meta": {}})).into_response()
+}
+
+async fn net(State(state): State<Arc<Mutex<Api>>>, headers: HeaderMap, Query(query): Query<BTreeMap<String, String>>) -> Response {
+    let mut api = state.lock().unwrap();
+    if let Some(refused) = refused(&mut api, &headers, &query) {
+        return refused;
+    }
+    let trim = |record: &Value| trimmed(record, &query);
     if let Some(asn) = query.get("asn") {
         let Ok(asn) = asn.parse::<i64>() else { return error(StatusCode::BAD_REQUEST, "Invalid value for asn") };
         return match api.nets.get(&asn) {
