@@ -45,4 +45,23 @@ mod tests {
         let mac = member_mac("0000000000", "00000000000000ff").unwrap();
         assert!(mac.starts_with("fe:"), "multicast bit cleared: {mac}");
     }
+
+    /// Triples computed by ZeroTier One's own `MAC::fromAddress` (node/MAC.hpp, commit
+    /// 36b4659 of zerotier/ZeroTierOne) and checked back with its `MAC::toAddress`; the
+    /// `93afae59630d1169` one is also what a real `zerotier-cli listnetworks` printed.
+    #[test]
+    fn matches_zerotier_ones_own_derivation() {
+        for (node, network, mac) in [
+            ("eb8d45c5c9", "3e245e31af000001", "02:eb:8d:ea:f4:97"),
+            ("0deadbeef1", "565799d8f620c5c5", "c6:c8:ca:2d:36:68"),
+            ("8056c2e21c", "8056c2e21c000001", "02:80:56:de:00:de"),
+            ("aabbccddee", "8056c2e21c000001", "02:aa:bb:d0:3f:2c"),
+            ("1122334455", "0000000000000050", "32:11:22:33:44:55"),
+            ("79d0235a61", "93afae59630d1169", "6a:68:dd:40:03:cf"),
+            ("ffffffffff", "ffffffffffffffff", "fe:00:00:00:00:00"),
+            ("0000000000", "0000000000000000", "02:00:00:00:00:00"),
+        ] {
+            assert_eq!(member_mac(node, network).as_deref(), Some(mac), "{node} on {network}");
+        }
+    }
 }
