@@ -4,7 +4,7 @@ import { activeMember, expectAccessible, openHydrated, PEER_C, screenshot } from
 test("the public member list reads without JavaScript, and a member withholds its details", async ({ browser }, testInfo) => {
   // An approval, the worker's provisioning, a page without scripts and two axe runs.
   test.setTimeout(90_000);
-  const { op } = await activeMember(browser, "6a6b6c6d6e", {}, PEER_C);
+  const { op } = await activeMember(browser, "9e9d9c9b9a", {}, PEER_C);
 
   // Anyone, without JavaScript: the member, its address and the IX-F export.
   const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
