@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (once) and runs every test: Rust unit and integration
-# tests on SQLite and PostgreSQL (with real BIRD, FRR's vtysh, OpenSSH, bgpq4 and IRRd), the
-# deployment file checks, the browser tests, the API fuzzer, the parser fuzzers, the
-# page-weight budget and the dependency checks.
+# tests on SQLite and PostgreSQL (with real BIRD, FRR's vtysh, OpenSSH, bgpq4, IRRd and an
+# SMTP server), the deployment file checks, the browser tests, the API fuzzer, the parser
+# fuzzers, the page-weight budget and the dependency checks.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_rust_tools
@@ -14,6 +14,9 @@ ensure_postgres
 # bgpq4 and a real IRRd (PyPI) for the IRR filtering tests.
 source "$REPO/scripts/irrd.sh"
 ensure_irrd
+# A real SMTP server (aiosmtpd) and the Standard Webhooks library for the notification tests.
+source "$REPO/scripts/notify.sh"
+ensure_notify_tools
 
 cd "$REPO"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"

@@ -30,7 +30,7 @@ use crate::i18n::Locale;
 use leptos_i18n::context::I18nContextOptions;
 use leptos_i18n::Locale as _;
 use crate::layout::Shell;
-use crate::pages::{AdminFilteredRoutes, AdminPeeringDb, AdminQueue, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
+use crate::pages::{AdminFilteredRoutes, AdminNotifications, AdminPeeringDb, AdminQueue, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
 use crate::viewer::ViewerState;
 
 /// The cookie that remembers the language a person picked in the header.
@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id/filtered-routes") view={Lazy::<MemberFilteredRoutes>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/members") view={Lazy::<Members>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/peeringdb") view={Lazy::<AdminPeeringDb>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/notifications") view={Lazy::<AdminNotifications>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id/filtered-routes") view={Lazy::<AdminFilteredRoutes>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Shell>
@@ -154,7 +155,7 @@ pub fn page_access(path: &str) -> PageAccess {
     match path {
         "/" => PageAccess::Start,
         "/login" => PageAccess::Login,
-        "/onboarding" | "/dashboard" | "/admin/requests" | "/admin/peeringdb" => PageAccess::Session,
+        "/onboarding" | "/dashboard" | "/admin/requests" | "/admin/peeringdb" | "/admin/notifications" => PageAccess::Session,
         _ if path.starts_with("/requests/") || path.starts_with("/admin/requests/") => PageAccess::Session,
         _ => PageAccess::Open,
     }
@@ -178,7 +179,7 @@ mod tests {
     fn pages_are_classified_by_path() {
         assert_eq!(page_access("/"), PageAccess::Start);
         assert_eq!(page_access("/login"), PageAccess::Login);
-        for protected in ["/onboarding", "/dashboard", "/requests/abc", "/admin/requests", "/admin/requests/abc", "/admin/peeringdb"] {
+        for protected in ["/onboarding", "/dashboard", "/requests/abc", "/admin/requests", "/admin/requests/abc", "/admin/peeringdb", "/admin/notifications"] {
             assert_eq!(page_access(protected), PageAccess::Session, "{protected}");
         }
         for other in ["/auth/callback", "/healthz", "/pkg/zt-ix.js", "/api/v1/me", "/nope", "/loginx"] {

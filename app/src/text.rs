@@ -169,6 +169,12 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::RoutePolicyOverridden => td_string!(locale, audit_action.route_policy_overridden),
         AuditAction::RoutePolicyChanged => td_string!(locale, audit_action.route_policy_changed),
         AuditAction::MemberListingChanged => td_string!(locale, audit_action.member_listing_changed),
+        AuditAction::NotificationsChosen => td_string!(locale, audit_action.notifications_chosen),
+        AuditAction::NotificationRetried => td_string!(locale, audit_action.notification_retried),
+        AuditAction::WebhookCreated => td_string!(locale, audit_action.webhook_created),
+        AuditAction::WebhookUpdated => td_string!(locale, audit_action.webhook_updated),
+        AuditAction::WebhookDeleted => td_string!(locale, audit_action.webhook_deleted),
+        AuditAction::WebhookTested => td_string!(locale, audit_action.webhook_tested),
         AuditAction::JoinRequestEstablished => td_string!(locale, audit_action.join_request_established),
         AuditAction::AuthLoginSucceeded => td_string!(locale, audit_action.auth_login_succeeded),
         AuditAction::AuthLoginFailed => td_string!(locale, audit_action.auth_login_failed),
@@ -274,5 +280,39 @@ pub fn finding_label(locale: Locale, kind: contract::view::FindingKind) -> &'sta
         K::Operational => td_string!(locale, peeringdb.operational),
         K::RsPeer => td_string!(locale, peeringdb.rs_peer),
         K::NotAMember => td_string!(locale, peeringdb.not_a_member),
+    }
+}
+
+/// A kind of notification, as people choose it.
+pub fn notification_kind_label(locale: Locale, kind: contract::NotificationKind) -> &'static str {
+    use contract::NotificationKind as K;
+    match kind {
+        K::RequestCreated => td_string!(locale, notify_kind.request_created),
+        K::RequestApproved => td_string!(locale, notify_kind.request_approved),
+        K::RequestRejected => td_string!(locale, notify_kind.request_rejected),
+        K::RequestActive => td_string!(locale, notify_kind.request_active),
+        K::RequestFailed => td_string!(locale, notify_kind.request_failed),
+        K::RequestSuspended => td_string!(locale, notify_kind.request_suspended),
+        K::RequestResumed => td_string!(locale, notify_kind.request_resumed),
+        K::RequestRemoved => td_string!(locale, notify_kind.request_removed),
+        K::AffiliationLost => td_string!(locale, notify_kind.affiliation_lost),
+        K::SessionEstablished => td_string!(locale, notify_kind.session_established),
+        K::NetixlanMismatch => td_string!(locale, notify_kind.netixlan_mismatch),
+        K::WebhookTest => td_string!(locale, notify_kind.webhook_test),
+    }
+}
+
+pub fn channel_label(locale: Locale, channel: contract::Channel) -> &'static str {
+    match channel {
+        contract::Channel::Email => td_string!(locale, webhooks.channel_email),
+        contract::Channel::Webhook => td_string!(locale, webhooks.channel_webhook),
+    }
+}
+
+pub fn delivery_status_label(locale: Locale, status: contract::DeliveryStatus) -> &'static str {
+    match status {
+        contract::DeliveryStatus::Pending => td_string!(locale, webhooks.status_pending),
+        contract::DeliveryStatus::Delivered => td_string!(locale, webhooks.status_delivered),
+        contract::DeliveryStatus::Dead => td_string!(locale, webhooks.status_dead),
     }
 }

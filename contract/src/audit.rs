@@ -50,6 +50,16 @@ spelled! {
         RoutePolicyChanged => "route_policy.changed",
         /// A member chose whether its details are listed publicly.
         MemberListingChanged => "member.listing_changed",
+        /// A person chose which notifications they get by e-mail.
+        NotificationsChosen => "notifications.chosen",
+        /// An admin sent a dead letter again.
+        NotificationRetried => "notification.retried",
+        WebhookCreated => "webhook.created",
+        /// An admin turned an endpoint on or off, or changed its events.
+        WebhookUpdated => "webhook.updated",
+        WebhookDeleted => "webhook.deleted",
+        /// An admin asked for a test delivery to an endpoint.
+        WebhookTested => "webhook.tested",
         AuthLoginSucceeded => "auth.login_succeeded",
         AuthLoginFailed => "auth.login_failed",
         AuthLoginThrottled => "auth.login_throttled",

@@ -10,12 +10,14 @@
 mod audit;
 mod codes;
 mod error;
+mod notify;
 mod status;
 pub mod view;
 
 pub use audit::{AuditAction, DecisionSource, SystemActor};
 pub use codes::{AffiliationDecision, AsnSource, AuthMethod, BlockedReason, FailureCode, Ineligible, PolicySource};
 pub use error::ErrorCode;
+pub use notify::{Audience, Channel, DeliveryStatus, NotificationKind};
 pub use status::RequestStatus;
 
 /// Implements `as_str`, `parse`, `ALL`, `Display` and string serde for a fieldless enum

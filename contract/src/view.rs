@@ -5,12 +5,15 @@
 use serde::{Deserialize, Serialize};
 
 mod exchange;
+mod notify;
 mod turn_up;
 
 pub use exchange::{
     ConnectionState, FindingKind, ListedConnection, ListedExchange, ListedMember, ListedNetwork, ListedRouteServer, MemberList, MemberListing, NetixlanCheck,
     NetixlanFinding,
 };
+
+pub use notify::{CreatedWebhook, Delivery, KindChoice, NotificationChoices, NotificationsAdmin, Outbox, WebhookEndpoint};
 
 pub use turn_up::{
     BgpSession, FilteredRoute, FilteredRoutes, NodeState, NodeStatus, RouteServerPeer, RouterConfig, RouterSnippet, SessionRoutes, SessionStatus,

@@ -88,7 +88,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry) -> Result<a
             .or_insert_with(|| Value::String(system.as_str().into()));
     }
     scrub(&mut metadata);
-    audit_event::ActiveModel {
+    let event = audit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         actor_user_id: Set(entry.actor.user_id()),
         action: Set(entry.action.as_str().to_owned()),
@@ -98,7 +98,10 @@ pub async fn record<C: ConnectionTrait>(conn: &C, entry: AuditEntry) -> Result<a
         created_at: Set(chrono::Utc::now()),
     }
     .insert(conn)
-    .await
+    .await?;
+    // What is worth telling is written with it, in the same transaction.
+    crate::notify::capture(conn, &event).await?;
+    Ok(event)
 }
 
 /// The events about one object, oldest first.

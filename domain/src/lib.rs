@@ -13,6 +13,7 @@ pub mod exchange;
 pub mod identity;
 pub mod metrics;
 pub mod networks;
+pub mod notify;
 pub mod policy;
 pub mod provisioning;
 pub mod requests;
@@ -32,6 +33,17 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 pub use sea_orm::DbErr;
+
+/// An error with its causes, `outer: inner: innermost`.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    message
+}
 pub use settings::RuntimeSettings;
 
 /// What every service call needs: the database, the runtime policy and how people log in.
@@ -51,6 +63,8 @@ pub struct Services {
     pub filtered_reads: Arc<sessions::filtered::FilteredReads>,
     /// The member list as last built (the public list and the IX-F export).
     pub published: Arc<exchange::Published>,
+    /// How notifications go out (e-mail transport, links, webhook address rules).
+    pub notify: Arc<notify::SenderConfig>,
 }
 
 impl Services {
@@ -66,6 +80,7 @@ impl Services {
             peeringdb_api: None,
             filtered_reads: Arc::new(sessions::filtered::FilteredReads::per_minute(per_minute)),
             published: Arc::default(),
+            notify: Arc::default(),
         }
     }
 
@@ -76,6 +91,11 @@ impl Services {
 
     pub fn with_route_servers(mut self, route_servers: Option<routeservers::RouteServerSettings>) -> Self {
         self.route_servers = route_servers.map(Arc::new);
+        self
+    }
+
+    pub fn with_notify(mut self, notify: notify::SenderConfig) -> Self {
+        self.notify = Arc::new(notify);
         self
     }
 

@@ -39,3 +39,18 @@ pub fn provisioning_attempt(outcome: &'static str) {
 pub fn approve_to_active(elapsed: chrono::TimeDelta) {
     metrics::histogram!(APPROVE_TO_ACTIVE).record(elapsed.as_seconds_f64().max(0.0));
 }
+
+/// `notification_deliveries_total{channel, outcome}`: delivery attempts (`delivered`,
+/// `retried`, `dead`).
+pub const NOTIFICATION_DELIVERIES: &str = "ztix_notification_deliveries_total";
+/// Deliveries (and events not yet expanded) waiting in the outbox (read at scrape time).
+pub const OUTBOX_PENDING: &str = "ztix_outbox_pending";
+/// Dead letters: deliveries that used up their attempts (read at scrape time).
+pub const OUTBOX_DEAD: &str = "ztix_outbox_dead";
+/// Age of the oldest pending delivery in seconds, 0 when none (read at scrape time).
+pub const OUTBOX_OLDEST_PENDING: &str = "ztix_outbox_oldest_pending_seconds";
+
+/// One delivery attempt ended.
+pub fn notification_delivery(channel: &'static str, outcome: &'static str) {
+    metrics::counter!(NOTIFICATION_DELIVERIES, "channel" => channel, "outcome" => outcome).increment(1);
+}

@@ -224,27 +224,33 @@ macro_rules! db_test {
 /// Rows most tests need, inserted directly.
 pub mod fixtures {
     use chrono::Utc;
-    use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+    use sea_orm::{DatabaseConnection, EntityTrait, Set};
     use uuid::Uuid;
 
     use crate::entities::{app_user, join_request, zt_network};
     use crate::workflow::RequestStatus;
 
+    /// A user, written with only the columns every schema version has (so upgrade tests
+    /// can insert one before later migrations ran).
     pub async fn user(db: &DatabaseConnection, username: &str, is_admin: bool) -> app_user::Model {
         let now = Utc::now();
-        app_user::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            peeringdb_user_id: Set(None),
-            username: Set(username.to_owned()),
-            full_name: Set(None),
-            email: Set(None),
-            is_admin: Set(is_admin),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await
-        .expect("insert user")
+        let model = app_user::Model {
+            id: Uuid::new_v4(),
+            peeringdb_user_id: None,
+            username: username.to_owned(),
+            full_name: None,
+            email: None,
+            is_admin,
+            locale: None,
+            notifications_off: "[]".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut row: app_user::ActiveModel = model.clone().into();
+        row.locale = sea_orm::ActiveValue::NotSet;
+        row.notifications_off = sea_orm::ActiveValue::NotSet;
+        app_user::Entity::insert(row).exec_without_returning(db).await.expect("insert user");
+        model
     }
 
     /// A network, written with only the columns every schema version has (so upgrade

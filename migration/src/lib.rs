@@ -18,6 +18,7 @@ mod m20261202_000008_lifecycle;
 mod m20261203_000009_route_server_policy;
 mod m20261204_000010_visibility;
 mod m20261205_000011_exchange;
+mod m20261206_000012_notifications;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_route_server_policy::Migration),
             Box::new(m20261204_000010_visibility::Migration),
             Box::new(m20261205_000011_exchange::Migration),
+            Box::new(m20261206_000012_notifications::Migration),
         ]
     }
 }

@@ -163,6 +163,28 @@ pub fn peeringdb_api(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::
     Ok(Some(domain::policy::peeringdb::PeeringDbApi::new(api.url.clone(), api.key.clone(), timeout).context("PeeringDB API client")?))
 }
 
+/// How notifications go out: the mailer (when `SMTP_URL` is set), the links' base and
+/// the webhook address rules.
+pub fn notifications(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<domain::notify::SenderConfig> {
+    let timeout = Duration::from_secs(settings.notifications.timeout_seconds.into());
+    let mailer = match &config.mail {
+        Some(mail) => {
+            let ca = match &mail.ca_file {
+                Some(path) => Some(std::fs::read(path).with_context(|| format!("SMTP_CA_FILE: cannot read {}", path.display()))?),
+                None => None,
+            };
+            Some(domain::notify::email::Mailer::new(&mail.url, &mail.from, ca.as_deref(), timeout)?)
+        }
+        None => None,
+    };
+    Ok(domain::notify::SenderConfig {
+        mailer,
+        base_url: config.http.public_base_url.clone(),
+        guard: domain::notify::webhook::Guard { allowed: settings.webhooks.allowed_networks.clone() },
+        catalog: domain::notify::Catalog::new(),
+    })
+}
+
 /// Each network's route servers name hosts of `ROUTE_SERVER_HOSTS` and have an ASN.
 pub fn check_route_server_peers(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<()> {
     let rs = &config.route_servers;
@@ -191,10 +213,12 @@ pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let provisioning = provisioning(config, &settings).await?;
     let route_servers = route_servers(config, &settings);
     let peeringdb_api = peeringdb_api(config, &settings)?;
+    let notify = notifications(config, &settings)?;
     let services = Services::new(db, settings, identity(config)?)
         .with_provisioning(provisioning)
         .with_route_servers(route_servers)
-        .with_peeringdb_api(peeringdb_api);
+        .with_peeringdb_api(peeringdb_api)
+        .with_notify(notify);
     sync_networks(&services).await?;
     Ok(services)
 }

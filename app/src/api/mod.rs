@@ -4,6 +4,7 @@
 pub mod exchange;
 pub mod lifecycle;
 pub mod networks;
+pub mod notify;
 pub mod requests;
 pub mod route_policy;
 pub mod session;

@@ -50,6 +50,7 @@ fn Dashboard() -> impl IntoView {
                 })}
             </Suspense>
             <super::listing::ListingCard/>
+            <super::notifications::NotificationsCard/>
         </section>
     }
 }

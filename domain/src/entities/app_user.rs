@@ -14,6 +14,10 @@ pub struct Model {
     pub full_name: Option<String>,
     pub email: Option<String>,
     pub is_admin: bool,
+    /// The language the person last used (`en-US`, `zh-CN`, `he`), for their e-mail.
+    pub locale: Option<String>,
+    /// JSON list of the notification kinds the person turned off.
+    pub notifications_off: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -59,6 +63,8 @@ mod tests {
             full_name: Some("Ada Peering".into()),
             email: None,
             is_admin: false,
+            locale: None,
+            notifications_off: "[]".into(),
             created_at: now,
             updated_at: now,
         };

@@ -76,9 +76,11 @@ pub async fn pass(services: &Services) -> Result<Option<NetixlanCheck>, DbErr> {
     let now = Utc::now();
     let list = super::member_list(services).await?;
     let mut row = netixlan_check::ActiveModel { ixlan_id: Set(i64::from(ixlan_id)), attempted_at: Set(now), ..Default::default() };
+    let mut fresh: Option<Vec<NetixlanFinding>> = None;
     let update = match api.netixlans(ixlan_id).await {
         Ok(records) => {
             let findings = compare(&list, &records);
+            fresh = Some(findings.clone());
             tracing::info!(ixlan_id, entries = records.len(), findings = findings.len(), "PeeringDB entries checked");
             row.checked_at = Set(Some(now));
             row.error = Set(None);
@@ -93,10 +95,22 @@ pub async fn pass(services: &Services) -> Result<Option<NetixlanCheck>, DbErr> {
             vec![netixlan_check::Column::AttemptedAt, netixlan_check::Column::Error]
         }
     };
+    let txn = crate::db::begin_write(&services.db).await?;
+    let before: Vec<NetixlanFinding> = netixlan_check::Entity::find_by_id(i64::from(ixlan_id))
+        .one(&txn)
+        .await?
+        .and_then(|r| serde_json::from_str(&r.findings).ok())
+        .unwrap_or_default();
     netixlan_check::Entity::insert(row)
         .on_conflict(OnConflict::column(netixlan_check::Column::IxlanId).update_columns(update).to_owned())
-        .exec_without_returning(&services.db)
+        .exec_without_returning(&txn)
         .await?;
+    // Admins hear of mismatches when they change, not on every pass.
+    if let Some(findings) = fresh.filter(|f| !f.is_empty() && *f != before) {
+        let payload = serde_json::json!({ "count": findings.len(), "findings": findings });
+        crate::notify::record(&txn, crate::notify::NotificationKind::NetixlanMismatch, None, payload).await?;
+    }
+    txn.commit().await?;
     latest(services, true).await
 }
 

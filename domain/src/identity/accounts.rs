@@ -178,6 +178,8 @@ pub async fn create(db: &DatabaseConnection, auth: &AuthSettings, new: NewAccoun
         full_name: Set(clean_name(new.full_name)),
         email: Set(email),
         is_admin: Set(new.is_admin),
+        locale: Set(None),
+        notifications_off: Set("[]".into()),
         created_at: Set(now),
         updated_at: Set(now),
     }

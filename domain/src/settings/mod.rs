@@ -6,12 +6,14 @@
 
 mod exchange;
 mod networks;
+mod notifications;
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 pub use exchange::{check_url, ExchangeSettings};
+pub use notifications::{NotificationSettings, WebhookSettings};
 pub use networks::{ConfiguredNetwork, NetworkRef, NetworkSettings, PublishedNetwork, RouteServerPeerSettings};
 
 /// How new join requests are decided.
@@ -252,6 +254,8 @@ pub struct RuntimeSettings {
     pub route_servers: RouteServerPolicy,
     pub irr: IrrSettings,
     pub exchange: ExchangeSettings,
+    pub notifications: NotificationSettings,
+    pub webhooks: WebhookSettings,
     pub networks: Vec<NetworkSettings>,
 }
 
@@ -341,6 +345,7 @@ impl RuntimeSettings {
             return Err("peeringdb.ixlan_id must be greater than 0".into());
         }
         self.exchange.validate()?;
+        self.notifications.validate()?;
         networks::validate(&self.networks)
     }
 }

@@ -7,6 +7,7 @@ pub mod exchange;
 pub mod error;
 pub mod json;
 mod me;
+mod notify;
 mod onboarding;
 pub mod openapi;
 mod requests;
@@ -14,7 +15,7 @@ pub mod session;
 pub mod views;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 
 use self::error::ApiError;
@@ -33,6 +34,12 @@ pub fn router() -> Router<AppState> {
         .route("/asns/{asn}/listing", get(exchange::show_listing).put(exchange::set_listing))
         .route("/ixf/member-export", get(exchange::member_export))
         .route("/admin/peeringdb/netixlan", get(exchange::netixlan))
+        .route("/me/notifications", get(notify::my_choices).put(notify::set_my_choices))
+        .route("/admin/webhooks", get(notify::list_webhooks).post(notify::create_webhook))
+        .route("/admin/webhooks/{id}", patch(notify::update_webhook).delete(notify::delete_webhook))
+        .route("/admin/webhooks/{id}/test", post(notify::test_webhook))
+        .route("/admin/notifications", get(notify::outbox))
+        .route("/admin/notifications/{id}/retry", post(notify::retry))
         .route("/onboarding/context", get(onboarding::context))
         .route("/requests", post(requests::create::create).get(requests::list::list))
         .route("/requests/{id}", get(requests::show::show))

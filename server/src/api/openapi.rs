@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use super::{admin, auth, exchange, me, onboarding, requests};
+use super::{admin, auth, exchange, me, notify, onboarding, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -48,6 +48,15 @@ use super::{admin, auth, exchange, me, onboarding, requests};
         exchange::show_listing,
         exchange::set_listing,
         exchange::netixlan,
+        notify::my_choices,
+        notify::set_my_choices,
+        notify::list_webhooks,
+        notify::create_webhook,
+        notify::update_webhook,
+        notify::delete_webhook,
+        notify::test_webhook,
+        notify::outbox,
+        notify::retry,
         crate::http::health::live,
         crate::http::health::ready,
     ),

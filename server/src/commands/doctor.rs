@@ -114,6 +114,9 @@ pub async fn checks(config: &AppConfig) -> Vec<Check> {
             Err(e) => Check::fail("irr", e, "install bgpq4 (apt install bgpq4) and check irr.host, irr.sources and that this host can reach the IRR server"),
         });
     }
+    if config.mail.is_some() {
+        checks.push(mail(config, &settings).await);
+    }
     if let Some(route_servers) = startup::route_servers(config, &settings) {
         let probes = route_servers.hosts.iter().map(|host| routeservers::probe(&route_servers, host));
         for (host, outcome) in route_servers.hosts.iter().zip(futures::future::join_all(probes).await) {
@@ -135,6 +138,20 @@ pub async fn checks(config: &AppConfig) -> Vec<Check> {
         }
     }
     checks
+}
+
+/// Connects to the mail server, greets it and logs in, as the sender will.
+async fn mail(config: &AppConfig, settings: &domain::RuntimeSettings) -> Check {
+    let fix = "check SMTP_URL (host, port, TLS mode, user and password) and that this host can reach the mail server";
+    let mailer = match startup::notifications(config, settings) {
+        Ok(notify) => notify.mailer,
+        Err(e) => return Check::fail("mail", format!("{e:#}"), fix),
+    };
+    let Some(mailer) = mailer else { return Check::fail("mail", "e-mail is not configured", fix) };
+    match mailer.check().await {
+        Ok(()) => Check::pass("mail", format!("the mail server at {} accepts the portal", config.mail.as_ref().map(|m| m.url.host.as_str()).unwrap_or(""))),
+        Err(e) => Check::fail("mail", e, fix),
+    }
 }
 
 async fn database(config: &AppConfig) -> Check {

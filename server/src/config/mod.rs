@@ -7,6 +7,7 @@ mod auth;
 mod database;
 mod http;
 mod log;
+mod mail;
 mod route_servers;
 mod source;
 mod zerotier;
@@ -21,6 +22,7 @@ pub use auth::AuthConfig;
 pub use database::DatabaseConfig;
 pub use http::HttpConfig;
 pub use log::{LogConfig, LogFormat};
+pub use mail::MailConfig;
 pub use route_servers::{RouteServerConfig, RouteServerHost};
 pub use zerotier::{ProviderKind, TokenSource, ZeroTierConfig};
 pub use source::{ConfigIssue, EnvSource};
@@ -53,6 +55,8 @@ pub struct AppConfig {
     /// PeeringDB's REST API for the members' route-server policy (`None`: not used).
     pub peeringdb_api: Option<PeeringDbApiConfig>,
     pub log: LogConfig,
+    /// E-mail (`SMTP_URL`, `SMTP_FROM`); `None`: no e-mail is sent.
+    pub mail: Option<MailConfig>,
     /// Where the TOML runtime configuration is read from.
     pub runtime_config_path: PathBuf,
     /// The path is the default one, so a missing file means "use the defaults".
@@ -103,6 +107,7 @@ impl AppConfig {
             key: env.secret("PEERINGDB_API_KEY"),
         });
         let log = LogConfig::read(&mut env, app_env);
+        let mail = MailConfig::read(&mut env, app_env);
         let (runtime_config_path, runtime_config_optional) = match env.get("ZTIX_RUNTIME_CONFIG_PATH") {
             Some(path) => (PathBuf::from(path), false),
             None => (PathBuf::from("runtime-config.toml"), true),
@@ -130,6 +135,7 @@ impl AppConfig {
             route_servers,
             peeringdb_api,
             log,
+            mail,
             runtime_config_path,
             runtime_config_optional,
             worker_name,

@@ -225,3 +225,20 @@ fn a_demo_is_never_possible_in_production() {
     assert!(AppConfig::from_map(vars(PROD_OK)).is_ok_and(|c| !c.demo));
     assert!(AppConfig::from_map(vars(&[("ZTIX_DEMO", "true")])).is_ok_and(|c| c.demo));
 }
+
+#[test]
+fn e_mail_is_off_without_smtp_url_and_checked_with_it() {
+    assert!(AppConfig::from_map(HashMap::new()).unwrap().mail.is_none());
+    let config = AppConfig::from_map(vars(&[("SMTP_URL", "smtps://noc:pw@mail.example.net"), ("SMTP_FROM", "ZT-IX <noc@ix.example.net>")])).unwrap();
+    let mail = config.mail.unwrap();
+    assert_eq!((mail.url.host.as_str(), mail.url.port, mail.from.as_str()), ("mail.example.net", 465, "ZT-IX <noc@ix.example.net>"));
+    assert_eq!(names(&[("SMTP_URL", "smtps://mail.example.net")]), ["SMTP_FROM"]);
+    assert_eq!(names(&[("SMTP_URL", "imap://mail.example.net"), ("SMTP_FROM", "noc@ix.example.net")]), ["SMTP_URL"]);
+    assert_eq!(names(&[("SMTP_URL", "smtps://mail.example.net"), ("SMTP_FROM", "not an address")]), ["SMTP_FROM"]);
+    assert_eq!(names(&[("SMTP_URL", "smtps://mail.example.net"), ("SMTP_FROM", "noc@ix.example.net"), ("SMTP_CA_FILE", "/nonexistent/ca.pem")]), ["SMTP_CA_FILE"]);
+    // Plain SMTP is for a relay on the same host in development only.
+    assert!(AppConfig::from_map(vars(&[("SMTP_URL", "smtp://127.0.0.1:25?tls=off"), ("SMTP_FROM", "noc@ix.example.net")])).is_ok());
+    assert_eq!(prod_names(&[("SMTP_URL", "smtp://127.0.0.1:25?tls=off"), ("SMTP_FROM", "noc@ix.example.net")]), ["SMTP_URL"]);
+    let issue = issues(&[("SMTP_URL", "smtp://u:hunter2@mail.example.net?tls=maybe"), ("SMTP_FROM", "noc@ix.example.net")]);
+    assert!(!format!("{issue:?}").contains("hunter2"), "the password is never repeated");
+}

@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::metrics::{APPROVE_TO_ACTIVE, BGP_SESSIONS, HTTP_DURATION, NETIXLAN_FINDINGS, NETIXLAN_STALE, PREFLIGHT_OK, REQUESTS_BY_STATUS};
+use domain::metrics::{
+    APPROVE_TO_ACTIVE, BGP_SESSIONS, HTTP_DURATION, NETIXLAN_FINDINGS, NETIXLAN_STALE, OUTBOX_DEAD, OUTBOX_OLDEST_PENDING, OUTBOX_PENDING, PREFLIGHT_OK,
+    REQUESTS_BY_STATUS,
+};
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -126,6 +129,16 @@ pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Respon
         Ok(Ok(None)) => {}
         Ok(Err(e)) => tracing::warn!(error = %e, "metrics: reading the PeeringDB check failed"),
         Err(_) => tracing::warn!("metrics: reading the PeeringDB check took longer than 2 s"),
+    }
+    match tokio::time::timeout(Duration::from_secs(2), domain::notify::outbox::depth(&state.services.db)).await {
+        Ok(Ok(depth)) => {
+            metrics::gauge!(OUTBOX_PENDING).set(depth.pending as f64);
+            metrics::gauge!(OUTBOX_DEAD).set(depth.dead as f64);
+            let age = depth.oldest_pending.map_or(0.0, |at| (chrono::Utc::now() - at).as_seconds_f64().max(0.0));
+            metrics::gauge!(OUTBOX_OLDEST_PENDING).set(age);
+        }
+        Ok(Err(e)) => tracing::warn!(error = %e, "metrics: reading the outbox failed"),
+        Err(_) => tracing::warn!("metrics: reading the outbox took longer than 2 s"),
     }
     let passed = state.services.provisioning.status().passed();
     metrics::gauge!(PREFLIGHT_OK).set(if passed { 1.0 } else { 0.0 });

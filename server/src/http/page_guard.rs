@@ -47,10 +47,45 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     match destination(access, viewer.as_ref()) {
         Some(to) => redirect(to),
         None => {
+            if let Some(session) = &viewer {
+                remember_locale(&state, session, request.headers());
+            }
             request.extensions_mut().insert(ResolvedSession(viewer));
             next.run(request).await
         }
     }
+}
+
+/// The language a page is shown in: the remembered choice, else the browser's first.
+fn page_locale(headers: &http::HeaderMap) -> Option<&'static str> {
+    let chosen = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == app::LOCALE_COOKIE)
+        .and_then(|(_, value)| value.parse::<app::i18n::Locale>().ok());
+    if let Some(locale) = chosen {
+        return Some(domain::notify::Catalog::locale(Some(leptos_i18n::Locale::as_str(locale))));
+    }
+    let first = headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok()?.split(',').next()?.split(';').next()?.trim();
+    (!first.is_empty()).then(|| domain::notify::Catalog::locale(Some(first)))
+}
+
+/// Keeps the language a person last used, for their e-mail (written only when it
+/// changed, off the request's path).
+fn remember_locale(state: &AppState, session: &CurrentSession, headers: &http::HeaderMap) {
+    let Some(locale) = page_locale(headers) else { return };
+    if session.user.locale.as_deref() == Some(locale) {
+        return;
+    }
+    let (db, user_id) = (state.services.db.clone(), session.user.id);
+    tokio::spawn(async move {
+        if let Err(e) = domain::notify::choices::remember_locale(&db, user_id, locale).await {
+            tracing::warn!(error = %e, "remembering the language failed");
+        }
+    });
 }
 
 #[cfg(test)]
@@ -71,6 +106,8 @@ mod tests {
                 full_name: None,
                 email: None,
                 is_admin,
+                locale: None,
+                notifications_off: "[]".into(),
                 created_at: now,
                 updated_at: now,
             },

@@ -72,6 +72,19 @@ async fn doctor_passes_a_healthy_setup_and_names_each_broken_part() {
     assert_eq!(json["ok"], true);
     assert!(json["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true && c["name"].is_string()));
 
+    // The mail server: a real one passes, a closed port fails with what to check.
+    let sink = crate::support::notify::SmtpSink::start();
+    let (code, report) = setup.doctor(&[("SMTP_URL", &sink.url()), ("SMTP_FROM", "noc@ix.example")]);
+    assert_eq!(code, Some(0), "{report}");
+    line(&report, "ok   mail");
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (code, report) = setup.doctor(&[("SMTP_URL", &format!("smtp://{nobody}?tls=off")), ("SMTP_FROM", "noc@ix.example")]);
+    assert_eq!(code, Some(1));
+    assert!(line(&report, "FAIL mail").contains("check SMTP_URL"), "{report}");
+    let (code, report) = setup.doctor(&[("SMTP_URL", "smtp://mail.example?tls=off"), ("APP_ENV", "production")]);
+    assert_eq!(code, Some(1));
+    assert!(report.contains("SMTP_URL") && report.contains("refused in production") && report.contains("SMTP_FROM"), "{report}");
+
     // Someone changed the network on the controller by hand.
     let renamed = reqwest::Client::new()
         .post(format!("{}/controller/network/{NET}", sim.url()))

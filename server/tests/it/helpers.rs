@@ -217,10 +217,12 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
     let provisioning = startup::provisioning(&config, &settings).await.expect("provisioning");
     let route_servers = startup::route_servers(&config, &settings);
     let peeringdb_api = startup::peeringdb_api(&config, &settings).expect("PeeringDB API");
+    let notify = startup::notifications(&config, &settings).expect("notifications");
     let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"))
         .with_provisioning(provisioning)
         .with_route_servers(route_servers)
-        .with_peeringdb_api(peeringdb_api);
+        .with_peeringdb_api(peeringdb_api)
+        .with_notify(notify);
     startup::sync_networks(&services).await.expect("networks sync");
     let app = Application::with_services(config, services.clone()).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());

@@ -19,6 +19,8 @@ mod lifecycle;
 mod lifecycle_drift;
 mod lifecycle_durability;
 mod lifecycle_route_servers;
+mod notify;
+mod notify_durability;
 mod openapi;
 mod provisioning;
 mod provisioning_durability;

@@ -21,6 +21,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/requests/{id}/approve"),
     ("post", "/api/v1/admin/requests/{id}/reject"),
     ("post", "/api/v1/admin/requests/{id}/retry"),
+    ("get", "/api/v1/me/notifications"),
+    ("put", "/api/v1/me/notifications"),
+    ("get", "/api/v1/admin/webhooks"),
+    ("post", "/api/v1/admin/webhooks"),
+    ("patch", "/api/v1/admin/webhooks/{id}"),
+    ("delete", "/api/v1/admin/webhooks/{id}"),
+    ("post", "/api/v1/admin/webhooks/{id}/test"),
+    ("get", "/api/v1/admin/notifications"),
+    ("post", "/api/v1/admin/notifications/{id}/retry"),
     ("get", "/healthz"),
     ("get", "/readyz"),
 ];
@@ -99,6 +108,25 @@ async fn real_responses_match_the_document() {
         200,
         &app.get_as(&format!("/api/v1/admin/requests/{other}"), &admin).await.json().await.unwrap(),
     );
+    check("get", "/api/v1/me/notifications", 200, &app.get_as("/api/v1/me/notifications", &op).await.json().await.unwrap());
+    let chosen = app.put_json_as("/api/v1/me/notifications", &op, json!({"off": ["join_request.approved"]})).await;
+    check("put", "/api/v1/me/notifications", 200, &chosen.json().await.unwrap());
+    let refused = app.post_json_as("/api/v1/admin/webhooks", &admin, json!({"url": "http://127.0.0.1/", "events": ["join_request.created"]})).await;
+    check("post", "/api/v1/admin/webhooks", 400, &refused.json().await.unwrap());
+    let hook = app.post_json_as("/api/v1/admin/webhooks", &admin, json!({"url": "https://192.0.2.1/hook", "events": ["join_request.created"]})).await;
+    let hook: Value = hook.json().await.unwrap();
+    check("post", "/api/v1/admin/webhooks", 201, &hook);
+    check("get", "/api/v1/admin/webhooks", 200, &app.get_as("/api/v1/admin/webhooks", &admin).await.json().await.unwrap());
+    let hook_id = hook["data"]["webhook"]["id"].as_str().unwrap().to_owned();
+    let tested = app.post_json_as(&format!("/api/v1/admin/webhooks/{hook_id}/test"), &admin, json!({})).await;
+    check("post", "/api/v1/admin/webhooks/{id}/test", 202, &tested.json().await.unwrap());
+    check("get", "/api/v1/admin/notifications", 200, &app.get_as("/api/v1/admin/notifications", &admin).await.json().await.unwrap());
+    let updated = app.client.patch(app.url(&format!("/api/v1/admin/webhooks/{hook_id}"))).header("cookie", &admin).json(&json!({"enabled": false})).send().await.unwrap();
+    check("patch", "/api/v1/admin/webhooks/{id}", 200, &updated.json().await.unwrap());
+    let deleted = app.client.delete(app.url(&format!("/api/v1/admin/webhooks/{hook_id}"))).header("cookie", &admin).send().await.unwrap();
+    check("delete", "/api/v1/admin/webhooks/{id}", 200, &deleted.json().await.unwrap());
+    let missing = app.post_json_as(&format!("/api/v1/admin/notifications/{hook_id}/retry"), &admin, json!({})).await;
+    check("post", "/api/v1/admin/notifications/{id}/retry", 409, &missing.json().await.unwrap());
     let logout = app.post_json_as("/api/v1/auth/logout", &op, json!({})).await;
     check("post", "/api/v1/auth/logout", 200, &logout.json().await.unwrap());
     let unavailable = app.post_json("/api/v1/auth/peeringdb/start", json!({})).await;

@@ -33,7 +33,7 @@ pub(crate) fn start_server(db: &TestDb, sim: &ControllerSim, config: &std::path:
 }
 
 /// `zt-ix <args>` on a free port against `db` and the simulator, with `env` added.
-fn spawn_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path, args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
+pub(crate) fn spawn_server(db: &TestDb, sim: &ControllerSim, config: &std::path::Path, args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(BIN)
         .env_clear()

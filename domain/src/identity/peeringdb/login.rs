@@ -271,13 +271,7 @@ fn classify(error: ClaimsVerificationError) -> LoginError {
 }
 
 fn describe(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    message
+    crate::error_chain(error)
 }
 
 async fn fetch_profile(pdb: &PeeringDb, access_token: &str) -> Result<Profile, LoginError> {
@@ -327,6 +321,8 @@ async fn store_login(
                 full_name: Set(profile.display_name()),
                 email: Set(profile.email.clone()),
                 is_admin: Set(false),
+                locale: Set(None),
+                notifications_off: Set("[]".into()),
                 created_at: Set(now),
                 updated_at: Set(now),
             }

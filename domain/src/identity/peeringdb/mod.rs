@@ -86,15 +86,7 @@ impl PeeringDb {
             }
         }
         let url = JsonWebKeySetUrl::from_url(self.settings.jwks_url.clone());
-        let keys = CoreJsonWebKeySet::fetch_async(&url, &self.client()).await.map_err(|e| {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(cause) = source {
-                message.push_str(&format!(": {cause}"));
-                source = cause.source();
-            }
-            message
-        })?;
+        let keys = CoreJsonWebKeySet::fetch_async(&url, &self.client()).await.map_err(|e| crate::error_chain(&e))?;
         *self.jwks.write().await = Some((keys.clone(), Instant::now()));
         Ok(keys)
     }

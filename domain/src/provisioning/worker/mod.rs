@@ -265,6 +265,7 @@ impl Worker {
         self.refresh_policy_periodically(shutdown.clone());
         self.read_sessions_periodically(shutdown.clone());
         self.check_peeringdb_periodically(shutdown.clone());
+        self.send_notifications(shutdown.clone());
         let mut tasks: JoinSet<()> = JoinSet::new();
         loop {
             while tasks.len() < concurrency && !shutdown.is_cancelled() {

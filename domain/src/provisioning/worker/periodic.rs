@@ -80,6 +80,11 @@ impl Worker {
         });
     }
 
+    /// Delivers the notification outbox (e-mail and webhooks) until `shutdown`.
+    pub(super) fn send_notifications(&self, shutdown: CancellationToken) {
+        tokio::spawn(crate::notify::Sender::new(self.services.clone()).run(shutdown));
+    }
+
     /// Checks for drift every `worker.reconcile_interval_seconds` and repairs it.
     pub(super) fn repair_drift_periodically(&self, shutdown: CancellationToken) {
         every(&self.services, self.services.settings.worker.reconcile_interval_seconds, false, shutdown, async |services| {

@@ -6,5 +6,6 @@ pub mod route_server_lab;
 pub mod zt_central;
 pub mod zt_controller;
 pub mod worker_services;
+pub mod notify;
 #[path = "../../../../domain/tests/support/irrd.rs"]
 pub mod irrd;
