@@ -30,7 +30,7 @@ use crate::i18n::Locale;
 use leptos_i18n::context::I18nContextOptions;
 use leptos_i18n::Locale as _;
 use crate::layout::Shell;
-use crate::pages::{AdminFilteredRoutes, AdminNotifications, AdminPeeringDb, AdminQueue, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
+use crate::pages::{Account, AdminAudit, AdminFilteredRoutes, AdminNotifications, AdminPeeringDb, AdminQueue, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
 use crate::viewer::ViewerState;
 
 /// The cookie that remembers the language a person picked in the header.
@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/auth/callback") view=AuthCallbackPage ssr=SsrMode::Async/>
                     <Route path=path!("/onboarding") view={Lazy::<Onboarding>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view={Lazy::<Dashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/requests/:id") view={Lazy::<RequestDetail>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests") view={Lazy::<AdminQueue>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id") view={Lazy::<AdminRequest>::new()} ssr=SsrMode::Async/>
@@ -126,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/members") view={Lazy::<Members>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/peeringdb") view={Lazy::<AdminPeeringDb>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/notifications") view={Lazy::<AdminNotifications>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<AdminAudit>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id/filtered-routes") view={Lazy::<AdminFilteredRoutes>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Shell>
@@ -155,7 +157,7 @@ pub fn page_access(path: &str) -> PageAccess {
     match path {
         "/" => PageAccess::Start,
         "/login" => PageAccess::Login,
-        "/onboarding" | "/dashboard" | "/admin/requests" | "/admin/peeringdb" | "/admin/notifications" => PageAccess::Session,
+        "/onboarding" | "/dashboard" | "/account" | "/admin/requests" | "/admin/peeringdb" | "/admin/notifications" | "/admin/audit" => PageAccess::Session,
         _ if path.starts_with("/requests/") || path.starts_with("/admin/requests/") => PageAccess::Session,
         _ => PageAccess::Open,
     }
@@ -179,7 +181,7 @@ mod tests {
     fn pages_are_classified_by_path() {
         assert_eq!(page_access("/"), PageAccess::Start);
         assert_eq!(page_access("/login"), PageAccess::Login);
-        for protected in ["/onboarding", "/dashboard", "/requests/abc", "/admin/requests", "/admin/requests/abc", "/admin/peeringdb", "/admin/notifications"] {
+        for protected in ["/onboarding", "/dashboard", "/account", "/requests/abc", "/admin/requests", "/admin/requests/abc", "/admin/peeringdb", "/admin/notifications", "/admin/audit"] {
             assert_eq!(page_access(protected), PageAccess::Session, "{protected}");
         }
         for other in ["/auth/callback", "/healthz", "/pkg/zt-ix.js", "/api/v1/me", "/nope", "/loginx"] {

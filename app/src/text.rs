@@ -180,6 +180,8 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::AuthLoginFailed => td_string!(locale, audit_action.auth_login_failed),
         AuditAction::AuthLoginThrottled => td_string!(locale, audit_action.auth_login_throttled),
         AuditAction::AuthLogout => td_string!(locale, audit_action.auth_logout),
+        AuditAction::ApiTokenCreated => td_string!(locale, audit_action.api_token_created),
+        AuditAction::ApiTokenRevoked => td_string!(locale, audit_action.api_token_revoked),
         AuditAction::UserCreated => td_string!(locale, audit_action.user_created),
         AuditAction::UserUpdated => td_string!(locale, audit_action.user_updated),
         AuditAction::UserDisabled => td_string!(locale, audit_action.user_disabled),
@@ -314,5 +316,13 @@ pub fn delivery_status_label(locale: Locale, status: contract::DeliveryStatus) -
         contract::DeliveryStatus::Pending => td_string!(locale, webhooks.status_pending),
         contract::DeliveryStatus::Delivered => td_string!(locale, webhooks.status_delivered),
         contract::DeliveryStatus::Dead => td_string!(locale, webhooks.status_dead),
+    }
+}
+
+pub fn token_scope_label(locale: Locale, scope: contract::TokenScope) -> &'static str {
+    match scope {
+        contract::TokenScope::Read => td_string!(locale, account.scope_read),
+        contract::TokenScope::ReadWrite => td_string!(locale, account.scope_read_write),
+        contract::TokenScope::Admin => td_string!(locale, account.scope_admin),
     }
 }

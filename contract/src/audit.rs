@@ -64,6 +64,8 @@ spelled! {
         AuthLoginFailed => "auth.login_failed",
         AuthLoginThrottled => "auth.login_throttled",
         AuthLogout => "auth.logout",
+        ApiTokenCreated => "api_token.created",
+        ApiTokenRevoked => "api_token.revoked",
         UserCreated => "user.created",
         UserUpdated => "user.updated",
         UserDisabled => "user.disabled",

@@ -55,6 +55,21 @@ spelled! {
     pub enum AuthMethod {
         Local => "local",
         Peeringdb => "peeringdb",
+        /// A personal API token (`Authorization: Bearer ztix_…`).
+        Token => "token",
+    }
+}
+
+spelled! {
+    /// What a personal API token may do.
+    pub enum TokenScope {
+        /// `GET` and `HEAD` only.
+        Read => "read",
+        /// Everything its user may do on the member routes.
+        ReadWrite => "read-write",
+        /// The admin routes too; only an admin creates one, and it works only while the
+        /// user is an admin.
+        Admin => "admin",
     }
 }
 

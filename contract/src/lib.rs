@@ -15,7 +15,7 @@ mod status;
 pub mod view;
 
 pub use audit::{AuditAction, DecisionSource, SystemActor};
-pub use codes::{AffiliationDecision, AsnSource, AuthMethod, BlockedReason, FailureCode, Ineligible, PolicySource};
+pub use codes::{AffiliationDecision, AsnSource, AuthMethod, BlockedReason, FailureCode, Ineligible, PolicySource, TokenScope};
 pub use error::ErrorCode;
 pub use notify::{Audience, Channel, DeliveryStatus, NotificationKind};
 pub use status::RequestStatus;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 mod exchange;
 mod notify;
+mod tokens;
 mod turn_up;
 
 pub use exchange::{
@@ -14,6 +15,8 @@ pub use exchange::{
 };
 
 pub use notify::{CreatedWebhook, Delivery, KindChoice, NotificationChoices, NotificationsAdmin, Outbox, WebhookEndpoint};
+
+pub use tokens::{ApiToken, CreatedToken};
 
 pub use turn_up::{
     BgpSession, FilteredRoute, FilteredRoutes, NodeState, NodeStatus, RouteServerPeer, RouterConfig, RouterSnippet, SessionRoutes, SessionStatus,
@@ -260,6 +263,21 @@ pub struct AuditLine {
     pub actor: AuditActor,
     pub transition: Option<(RequestStatus, RequestStatus)>,
     pub note: Option<AuditNote>,
+}
+
+/// One page of the audit log screen, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogPage {
+    pub lines: Vec<AuditLogLine>,
+    /// The cursor of the next (older) page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogLine {
+    pub line: AuditLine,
+    pub target_type: String,
+    pub target_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 //! both call into this crate for every rule; the pages read its read models (`views`).
 
 pub mod audit;
+pub mod audit_log;
 pub mod clock;
 pub mod correlation;
 pub mod db;
@@ -65,12 +66,15 @@ pub struct Services {
     pub published: Arc<exchange::Published>,
     /// How notifications go out (e-mail transport, links, webhook address rules).
     pub notify: Arc<notify::SenderConfig>,
+    /// Requests per API token and minute.
+    pub token_limit: Arc<identity::limit::PerKey<uuid::Uuid>>,
 }
 
 impl Services {
     /// Services without a ZeroTier provider (provisioning stays blocked).
     pub fn new(db: DatabaseConnection, settings: RuntimeSettings, identity: identity::IdentityConfig) -> Self {
         let per_minute = settings.route_servers.filtered_routes_per_minute;
+        let token_limit = Arc::new(identity::limit::PerKey::per_minute(settings.auth.token_requests_per_minute));
         Self {
             db,
             settings: Arc::new(settings),
@@ -81,6 +85,7 @@ impl Services {
             filtered_reads: Arc::new(sessions::filtered::FilteredReads::per_minute(per_minute)),
             published: Arc::default(),
             notify: Arc::default(),
+            token_limit,
         }
     }
 

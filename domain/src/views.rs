@@ -238,6 +238,20 @@ fn audit_line(event: &audit_event::Model, people: &HashMap<Uuid, String>) -> Aud
     AuditLine { at: rfc3339(event.created_at), action, action_code: event.action.clone(), actor, transition, note }
 }
 
+/// One page of the audit log screen with everyone's names, in three queries.
+pub async fn audit_log<C: ConnectionTrait>(conn: &C, query: &crate::audit_log::AuditQuery) -> Result<contract::view::AuditLogPage, DbErr> {
+    let page = crate::audit_log::search(conn, query).await?;
+    let people = display_names(conn, page.events.iter().filter_map(|e| e.actor_user_id)).await?;
+    Ok(contract::view::AuditLogPage {
+        lines: page
+            .events
+            .iter()
+            .map(|e| contract::view::AuditLogLine { line: audit_line(e, &people), target_type: e.target_type.clone(), target_id: e.target_id.clone() })
+            .collect(),
+        next_cursor: page.next.map(|c| c.encode()),
+    })
+}
+
 /// Everything the admin's request page shows, in a fixed number of queries: the request,
 /// its audit trail, the requester with their ASNs and restrictions, the other requests of
 /// the ASN, the network names and the names of everyone in the trail.

@@ -26,7 +26,9 @@ for (const [code, browserLocale] of [["en-US", "en-US"], ["he", "he-IL"]] as con
       await expectAccessible(page, "no eligible ASN");
       await screenshot(page, testInfo, `${code}-no-asn`);
 
-      await page.goto("/dashboard");
+      // Hydrated first: while the page's split code loads, its <title> is being replaced.
+      await openHydrated(page, "/dashboard");
+      await page.waitForLoadState("networkidle");
       await expect(page.locator(".empty-state h2")).toHaveText(t.dashboard.empty_title);
       await expectAccessible(page, "empty dashboard");
       await screenshot(page, testInfo, `${code}-empty-dashboard`);

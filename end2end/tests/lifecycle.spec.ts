@@ -41,7 +41,7 @@ test("an admin suspends a member with a reason and resumes them", async ({ brows
   await admin.getByLabel("Reason for suspending (shown to the member)").fill("Announcing a prefix that is not yours");
   await admin.getByRole("button", { name: "Suspend", exact: true }).click();
   await expect(admin.locator(".page-header .status")).toHaveText("Suspended", { timeout: 15_000 });
-  await expect(admin.getByRole("cell", { name: "Suspended", exact: true })).toBeVisible();
+  await expect(admin.getByRole("cell", { name: "Suspended", exact: true })).toBeVisible({ timeout: 15_000 });
 
   // the audit row that just arrived fades in: check contrast once it is there
   await admin.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));

@@ -95,10 +95,10 @@ test("admins add a webhook endpoint, see its secret once, send a signed test and
   hook.close();
 });
 
-test("a member chooses e-mail kinds on the dashboard; suspension stays on", async ({ browser }) => {
+test("a member chooses e-mail kinds on the account page; suspension stays on", async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
   await logIn(page, OPERATOR);
-  await openHydrated(page, "/dashboard");
+  await openHydrated(page, "/account");
   const card = page.locator("#notifications");
   await expect(card.getByLabel("Membership suspended")).toBeChecked();
   await expect(card.getByLabel("Membership suspended")).toBeDisabled();
@@ -108,5 +108,5 @@ test("a member chooses e-mail kinds on the dashboard; suspension stays on", asyn
   await page.reload();
   await expect(page.locator("#notifications").getByLabel("Request approved")).not.toBeChecked();
   await expect(page.locator("#notifications").getByLabel("Connection active (with the router configuration)")).toBeChecked();
-  await expectAccessible(page, "the dashboard with its notification choices");
+  await expectAccessible(page, "the account page with its notification choices");
 });

@@ -19,6 +19,7 @@ mod m20261203_000009_route_server_policy;
 mod m20261204_000010_visibility;
 mod m20261205_000011_exchange;
 mod m20261206_000012_notifications;
+mod m20261207_000013_tokens_and_audit_search;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_visibility::Migration),
             Box::new(m20261205_000011_exchange::Migration),
             Box::new(m20261206_000012_notifications::Migration),
+            Box::new(m20261207_000013_tokens_and_audit_search::Migration),
         ]
     }
 }

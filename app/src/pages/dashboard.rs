@@ -50,7 +50,6 @@ fn Dashboard() -> impl IntoView {
                 })}
             </Suspense>
             <super::listing::ListingCard/>
-            <super::notifications::NotificationsCard/>
         </section>
     }
 }

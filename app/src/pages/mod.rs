@@ -4,6 +4,7 @@
 //! bundle: each one's code is fetched when the page is opened (before it hydrates, or
 //! before an in-app navigation completes), and the login page does not carry it.
 
+mod account;
 pub mod admin;
 mod auth_callback;
 mod dashboard;
@@ -12,7 +13,7 @@ mod listing;
 mod login;
 mod members;
 mod not_found;
-mod notifications;
+pub(crate) mod notifications;
 mod onboarding;
 mod request_actions;
 pub mod request_detail;
@@ -51,6 +52,7 @@ macro_rules! split_page {
 }
 
 split_page!(Onboarding, "/onboarding", onboarding::OnboardingPage);
+split_page!(Account, "/account", account::AccountPage);
 split_page!(Dashboard, "/dashboard", dashboard::DashboardPage);
 split_page!(RequestDetail, "/requests/:id", request_detail::RequestDetailPage);
 split_page!(AdminQueue, "/admin/requests", admin::AdminQueuePage);
@@ -59,4 +61,5 @@ split_page!(MemberFilteredRoutes, "/requests/:id/filtered-routes", filtered_rout
 split_page!(Members, "/members", members::MembersPage);
 split_page!(AdminPeeringDb, "/admin/peeringdb", admin::AdminPeeringDbPage);
 split_page!(AdminNotifications, "/admin/notifications", admin::AdminNotificationsPage);
+split_page!(AdminAudit, "/admin/audit", admin::AdminAuditPage);
 split_page!(AdminFilteredRoutes, "/admin/requests/:id/filtered-routes", filtered_routes::AdminFilteredRoutesPage);

@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table of the schema in the `migration` crate.
 
+pub mod api_token;
 pub mod app_user;
 pub mod audit_event;
 pub mod bgp_session;

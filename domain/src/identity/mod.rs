@@ -1,11 +1,13 @@
 //! Who someone is: local accounts and PeeringDB login, sessions, throttling.
 
 pub mod accounts;
+pub mod limit;
 pub mod local;
 pub mod password;
 pub mod peeringdb;
 pub mod sessions;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 use sea_orm::{ConnectionTrait, DbErr};

@@ -46,7 +46,7 @@ impl SessionKey {
         Self(secret)
     }
 
-    fn id_of(&self, token: &str) -> String {
+    pub(crate) fn id_of(&self, token: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose_secret().as_bytes()).expect("HMAC takes any key length");
         mac.update(token.as_bytes());
         hex(&mac.finalize().into_bytes())

@@ -156,7 +156,7 @@ mod tests {
             error: None,
             count: None,
             url: "https://ix.example.net/requests/1".into(),
-            preferences_url: "https://ix.example.net/dashboard#notifications".into(),
+            preferences_url: "https://ix.example.net/account#notifications".into(),
         }
     }
 

@@ -165,7 +165,7 @@ impl Sender {
             error: text("error"),
             count: payload.get("count").and_then(Value::as_u64),
             url,
-            preferences_url: format!("{base}/dashboard#notifications"),
+            preferences_url: format!("{base}/account#notifications"),
         };
         let Some(message) = self.config().catalog.render(kind, user.as_ref().and_then(|u| u.locale.as_deref()), &facts) else {
             return Ok(failed("no e-mail copy for this kind"));

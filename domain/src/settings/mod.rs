@@ -56,6 +56,14 @@ pub struct AuthSettings {
     pub max_pending_logins: u32,
     /// How often expired sessions, login states and attempts are deleted.
     pub housekeeping_interval_seconds: u32,
+    /// A personal API token expires after this many days unless its owner asks for
+    /// fewer …
+    pub token_default_days: u32,
+    /// … and never later than this.
+    pub token_max_days: u32,
+    /// Requests one API token may make per minute (also the burst allowed at once);
+    /// more get `429 rate_limited`.
+    pub token_requests_per_minute: u32,
 }
 
 impl Default for AuthSettings {
@@ -71,6 +79,9 @@ impl Default for AuthSettings {
             anonymous_requests_per_minute: 30,
             max_pending_logins: 10_000,
             housekeeping_interval_seconds: 300,
+            token_default_days: 90,
+            token_max_days: 365,
+            token_requests_per_minute: 600,
         }
     }
 }
@@ -298,6 +309,8 @@ impl RuntimeSettings {
             ("auth.anonymous_requests_per_minute", self.auth.anonymous_requests_per_minute),
             ("auth.max_pending_logins", self.auth.max_pending_logins),
             ("auth.housekeeping_interval_seconds", self.auth.housekeeping_interval_seconds),
+            ("auth.token_default_days", self.auth.token_default_days),
+            ("auth.token_requests_per_minute", self.auth.token_requests_per_minute),
             ("worker.lease_seconds", self.worker.lease_seconds),
             ("worker.concurrency", self.worker.concurrency),
             ("worker.request_timeout_seconds", self.worker.request_timeout_seconds),
@@ -337,6 +350,9 @@ impl RuntimeSettings {
         }
         if self.irr.host.as_deref().is_some_and(|h| h.trim().is_empty() || h.starts_with('-') || h.contains(char::is_whitespace)) {
             return Err("irr.host must be a host name or host:port".into());
+        }
+        if self.auth.token_max_days < self.auth.token_default_days {
+            return Err("auth.token_max_days must be at least auth.token_default_days".into());
         }
         if self.auth.password_min_length < 8 {
             return Err("auth.password_min_length must be at least 8".into());

@@ -11,6 +11,7 @@ mod notify;
 mod onboarding;
 pub mod openapi;
 mod requests;
+mod tokens;
 pub mod session;
 pub mod views;
 
@@ -34,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .route("/asns/{asn}/listing", get(exchange::show_listing).put(exchange::set_listing))
         .route("/ixf/member-export", get(exchange::member_export))
         .route("/admin/peeringdb/netixlan", get(exchange::netixlan))
+        .route("/me/tokens", get(tokens::list).post(tokens::create))
+        .route("/me/tokens/{id}", axum::routing::delete(tokens::revoke))
         .route("/me/notifications", get(notify::my_choices).put(notify::set_my_choices))
         .route("/admin/webhooks", get(notify::list_webhooks).post(notify::create_webhook))
         .route("/admin/webhooks/{id}", patch(notify::update_webhook).delete(notify::delete_webhook))
@@ -46,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{id}/withdraw", post(requests::lifecycle::withdraw))
         .route("/requests/{id}/leave", post(requests::lifecycle::leave))
         .route("/requests/{id}/replace-node", post(requests::lifecycle::replace_node))
+        .route("/admin/audit", get(admin::audit::search))
         .route("/admin/requests", get(admin::list::list))
         .route("/admin/requests/{id}", get(admin::show::show))
         .route("/admin/requests/{id}/approve", post(admin::decide::approve))

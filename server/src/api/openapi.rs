@@ -2,17 +2,35 @@
 //! from the handlers and types themselves.
 
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, exchange, me, notify, onboarding, requests};
+use super::{admin, auth, exchange, me, notify, onboarding, requests, tokens};
+
+/// The two ways to authenticate: the browser session's cookie and a personal API token.
+struct Authentication;
+
+impl Modify for Authentication {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(domain::identity::COOKIE_NAME))));
+        let token = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("ztix_…").description(Some(
+            "A personal API token (POST /api/v1/me/tokens): the user's own permissions, narrowed by its scope (read: GET only; read-write; admin).",
+        ));
+        components.add_security_scheme("token", SecurityScheme::Http(token.build()));
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&Authentication),
     info(
         title = "ZT-IX API",
         description = "Self-service portal of a ZeroTier-based Internet Exchange. Successes are `{\"data\": …}`, \
                        errors `{\"error\": {\"code\", \"message\", \"details\"}}`. Authentication is the \
-                       `zt_ix_session` cookie set by the login endpoints.",
+                       `zt_ix_session` cookie set by the login endpoints, or a personal API token \
+                       (`Authorization: Bearer ztix_…`, created at `POST /api/v1/me/tokens`) with its \
+                       user's permissions narrowed by its scope.",
     ),
     paths(
         auth::peeringdb::start,
@@ -28,6 +46,7 @@ use super::{admin, auth, exchange, me, notify, onboarding, requests};
         requests::lifecycle::withdraw,
         requests::lifecycle::leave,
         requests::lifecycle::replace_node,
+        admin::audit::search,
         admin::list::list,
         admin::show::show,
         admin::decide::approve,
@@ -48,6 +67,9 @@ use super::{admin, auth, exchange, me, notify, onboarding, requests};
         exchange::show_listing,
         exchange::set_listing,
         exchange::netixlan,
+        tokens::create,
+        tokens::list,
+        tokens::revoke,
         notify::my_choices,
         notify::set_my_choices,
         notify::list_webhooks,

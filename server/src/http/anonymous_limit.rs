@@ -4,15 +4,13 @@
 //! `Retry-After`. Each process keeps its own counts (a GCRA per address).
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use domain::identity::limit::PerKey;
 use domain::identity::ClientAddr;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::api::error::ApiError;
@@ -26,30 +24,19 @@ const LIMITED: [(Method, &str); 5] = [
     (Method::POST, "/api/ui/peeringdb-callback"),
 ];
 
-/// Addresses remembered before idle ones are forgotten.
-const REMEMBERED: usize = 4096;
-
 /// One limiter for the whole site.
 #[derive(Clone)]
-pub struct AnonymousLimit(Arc<DefaultKeyedRateLimiter<IpAddr>>);
+pub struct AnonymousLimit(Arc<PerKey<IpAddr>>);
 
 impl AnonymousLimit {
     /// `per_minute` requests per client address and minute, all of them at once at most.
     pub fn per_minute(per_minute: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
-        Self(Arc::new(RateLimiter::keyed(quota)))
+        Self(Arc::new(PerKey::per_minute(per_minute)))
     }
 
     /// `Err(seconds)` when `client` has to wait.
     fn check(&self, client: IpAddr) -> Result<(), u64> {
-        if self.0.len() > REMEMBERED {
-            self.0.retain_recent();
-            self.0.shrink_to_fit();
-        }
-        self.0.check_key(&client).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-        })
+        self.0.check(&client)
     }
 }
 
@@ -67,7 +54,6 @@ pub async fn layer(State(limit): State<AnonymousLimit>, request: Request, next: 
     match limit.check(client) {
         Ok(()) => next.run(request).await,
         Err(seconds) => {
-            let seconds = seconds.max(1);
             if request.uri().path().starts_with("/api/v1/") {
                 ApiError::rate_limited(seconds).with_message("Too many login requests from your address. Try again later.").into_response()
             } else {

@@ -1,7 +1,8 @@
 //! Cross-site request forgery protection (SPEC §4): a state-changing request whose
 //! `Origin` is another origin than `PUBLIC_BASE_URL`, or whose `Sec-Fetch-Site` says it
 //! came from another site, is refused before any handler runs. Requests with neither
-//! header (scripts, curl) pass: they carry no ambient browser credentials.
+//! header (scripts, curl) pass: they carry no ambient browser credentials; nor does a
+//! request with an API token and no cookie, so it passes too.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method};
@@ -32,7 +33,15 @@ pub fn refusal(method: &Method, headers: &HeaderMap, public_origin: &str) -> Opt
     None
 }
 
+/// An API token and no cookie: nothing a browser adds on its own.
+fn token_only(headers: &HeaderMap) -> bool {
+    crate::api::session::bearer(headers).is_some() && !headers.contains_key(header::COOKIE)
+}
+
 pub async fn protect(State(public_origin): State<String>, request: Request, next: Next) -> Response {
+    if token_only(request.headers()) {
+        return next.run(request).await;
+    }
     if let Some(reason) = refusal(request.method(), request.headers(), &public_origin) {
         tracing::warn!(reason, "cross-site request refused");
         return ApiError::new(contract::ErrorCode::CsrfFailed, "This request came from another site and was refused.")
@@ -64,6 +73,13 @@ mod tests {
         assert!(refusal(&Method::POST, &headers(&[("origin", ORIGIN), ("sec-fetch-site", "same-origin")]), ORIGIN).is_none());
         assert!(refusal(&Method::POST, &headers(&[("sec-fetch-site", "none")]), ORIGIN).is_none());
         assert!(refusal(&Method::POST, &headers(&[]), ORIGIN).is_none(), "non-browser clients pass");
+    }
+
+    #[test]
+    fn a_token_without_cookies_is_not_a_browser_credential() {
+        assert!(token_only(&headers(&[("authorization", "Bearer ztix_abc"), ("origin", "https://evil.example")])));
+        assert!(!token_only(&headers(&[("authorization", "Bearer ztix_abc"), ("cookie", "zt_ix_session=x")])));
+        assert!(!token_only(&headers(&[("origin", "https://evil.example")])));
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod helpers;
 mod support;
 
 mod admin_requests;
+mod audit_log;
 mod auth_local;
 mod auth_peeringdb;
 mod auth_peeringdb_limits;
@@ -31,4 +32,5 @@ mod requests;
 mod security;
 mod shapes;
 mod site;
+mod tokens;
 mod turn_up;

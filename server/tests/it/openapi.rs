@@ -21,6 +21,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/requests/{id}/approve"),
     ("post", "/api/v1/admin/requests/{id}/reject"),
     ("post", "/api/v1/admin/requests/{id}/retry"),
+    ("post", "/api/v1/me/tokens"),
+    ("get", "/api/v1/me/tokens"),
+    ("delete", "/api/v1/me/tokens/{id}"),
+    ("get", "/api/v1/admin/audit"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notifications"),
     ("get", "/api/v1/admin/webhooks"),
@@ -62,6 +66,9 @@ async fn the_document_is_openapi_3_1_and_lists_every_route() {
     for schema in ["RequestView", "ErrorEnvelope", "AuditEventView", "UserView"] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing");
     }
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!((schemes["token"]["type"].as_str(), schemes["token"]["scheme"].as_str()), (Some("http"), Some("bearer")), "{schemes}");
+    assert_eq!((schemes["session"]["in"].as_str(), schemes["session"]["name"].as_str()), (Some("cookie"), Some("zt_ix_session")), "{schemes}");
 }
 
 #[tokio::test]
@@ -108,6 +115,15 @@ async fn real_responses_match_the_document() {
         200,
         &app.get_as(&format!("/api/v1/admin/requests/{other}"), &admin).await.json().await.unwrap(),
     );
+    let token = app.post_json_as("/api/v1/me/tokens", &op, json!({"name": "ci", "scope": "read"})).await;
+    let token: Value = token.json().await.unwrap();
+    check("post", "/api/v1/me/tokens", 201, &token);
+    check("get", "/api/v1/me/tokens", 200, &app.get_as("/api/v1/me/tokens", &op).await.json().await.unwrap());
+    let token_id = token["data"]["token"]["id"].as_str().unwrap().to_owned();
+    let revoked = app.client.delete(app.url(&format!("/api/v1/me/tokens/{token_id}"))).header("cookie", &op).send().await.unwrap();
+    check("delete", "/api/v1/me/tokens/{id}", 200, &revoked.json().await.unwrap());
+    check("get", "/api/v1/admin/audit", 200, &app.get_as("/api/v1/admin/audit?limit=5", &admin).await.json().await.unwrap());
+    check("get", "/api/v1/admin/audit", 400, &app.get_as("/api/v1/admin/audit?limit=0", &admin).await.json().await.unwrap());
     check("get", "/api/v1/me/notifications", 200, &app.get_as("/api/v1/me/notifications", &op).await.json().await.unwrap());
     let chosen = app.put_json_as("/api/v1/me/notifications", &op, json!({"off": ["join_request.approved"]})).await;
     check("put", "/api/v1/me/notifications", 200, &chosen.json().await.unwrap());

@@ -1,11 +1,13 @@
 //! The exchange admins' screens.
 
+mod audit;
 mod notifications;
 mod outbox;
 mod peeringdb;
 mod queue;
 mod request;
 
+pub use audit::AdminAuditPage;
 pub use notifications::AdminNotificationsPage;
 pub use peeringdb::AdminPeeringDbPage;
 pub use queue::AdminQueuePage;

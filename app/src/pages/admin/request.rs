@@ -190,8 +190,9 @@ fn AuditActorName(actor: AuditActor) -> impl IntoView {
     }
 }
 
+/// One audit event as a table row; the audit log screen adds what it was about.
 #[component]
-fn AuditRow(line: AuditLine) -> impl IntoView {
+pub(super) fn AuditRow(line: AuditLine, #[prop(optional)] target: Option<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let when = tr!(admin.when);
     let who = tr!(admin.who);
@@ -229,6 +230,18 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
             <td data-label=who><AuditActorName actor=line.actor/></td>
             <td data-label=what>{action}</td>
             <td data-label=details class="audit-details">{transition}{note}</td>
+            {target.map(|(kind, id)| {
+                let link = (kind == "join_request").then(|| format!("/admin/requests/{id}"));
+                view! {
+                    <td data-label=tr!(audit_log.target)>
+                        <code class="mono break">{kind} ":"</code> " "
+                        {match link {
+                            Some(href) => view! { <a href=href class="mono break">{id}</a> }.into_any(),
+                            None => view! { <code class="mono break">{id}</code> }.into_any(),
+                        }}
+                    </td>
+                }
+            })}
         </tr>
     }
 }

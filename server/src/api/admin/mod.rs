@@ -1,5 +1,6 @@
 //! `/api/v1/admin/requests`: the exchange admins' queue and decisions.
 
+pub mod audit;
 pub mod decide;
 pub mod lifecycle;
 pub mod list;
