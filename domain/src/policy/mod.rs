@@ -174,7 +174,7 @@ pub const MAX_OVERRIDE: u32 = 10_000_000;
 /// Stores an admin's overrides for a request (all `None`: back to PeeringDB and the
 /// defaults), audits them, and marks a live member for convergence.
 pub async fn set_overrides(services: &Services, actor: crate::audit::Actor, request_id: Uuid, overrides: Overrides) -> Result<(), OverrideError> {
-    use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+    use sea_orm::{ActiveModelTrait, Set};
     for limit in [overrides.max_prefixes_v4, overrides.max_prefixes_v6].into_iter().flatten() {
         if limit == 0 || limit > MAX_OVERRIDE {
             return Err(OverrideError::Invalid("max-prefix overrides must be between 1 and 10000000"));
@@ -184,7 +184,7 @@ pub async fn set_overrides(services: &Services, actor: crate::audit::Actor, requ
     if as_set.is_some_and(|s| !irr::valid_override(s)) {
         return Err(OverrideError::Invalid("the AS-SET must be set names (AS-FOO, AS65001:AS-BAR) or AS<n>, optionally SOURCE::, separated by spaces"));
     }
-    let txn = services.db.begin().await?;
+    let txn = crate::db::begin_write(&services.db).await?;
     let request = join_request::Entity::find_by_id(request_id).one(&txn).await?.ok_or(OverrideError::NotFound)?;
     request_policy_override::Entity::delete_by_id(request_id).exec(&txn).await?;
     let cleared = overrides.max_prefixes_v4.is_none() && overrides.max_prefixes_v6.is_none() && as_set.is_none();

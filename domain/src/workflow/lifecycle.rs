@@ -132,7 +132,8 @@ pub enum ReplaceError {
 /// file stay as they are; the previous node id is kept in the audit trail.
 #[tracing::instrument(skip_all, fields(request.id = %id))]
 pub async fn replace_node<C: TransactionTrait>(db: &C, id: Uuid, actor: Actor, node: &NodeId) -> Result<join_request::Model, ReplaceError> {
-    let txn = db.begin().await.map_err(TransitionError::from)?;
+    // Reads, then writes: on SQLite the write lock is taken first (see `db::begin_write`).
+    let txn = crate::db::begin_write(db).await.map_err(TransitionError::from)?;
     let current = join_request::Entity::find_by_id(id).one(&txn).await.map_err(TransitionError::from)?.ok_or(TransitionError::NotFound)?;
     if current.status != RequestStatus::Active {
         return Err(TransitionError::Conflict { current: current.status, to: RequestStatus::Active }.into());
