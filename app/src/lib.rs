@@ -30,7 +30,7 @@ use crate::i18n::Locale;
 use leptos_i18n::context::I18nContextOptions;
 use leptos_i18n::Locale as _;
 use crate::layout::Shell;
-use crate::pages::{Account, AdminAudit, AdminFilteredRoutes, AdminNotifications, AdminPeeringDb, AdminQueue, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage};
+use crate::pages::{Account, AdminAudit, AdminFilteredRoutes, AdminNotifications, AdminPeeringDb, AdminQueue, AdminUser, AdminUsers, Members, AdminRequest, AuthCallbackPage, Dashboard, LoginCode, LoginPage, MemberFilteredRoutes, NotFound, Onboarding, RequestDetail, RootPage, SetPassword};
 use crate::viewer::ViewerState;
 
 /// The cookie that remembers the language a person picked in the header.
@@ -128,6 +128,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/peeringdb") view={Lazy::<AdminPeeringDb>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/notifications") view={Lazy::<AdminNotifications>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<AdminAudit>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<AdminUsers>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id") view={Lazy::<AdminUser>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login/code") view={Lazy::<LoginCode>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/set-password") view={Lazy::<SetPassword>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/requests/:id/filtered-routes") view={Lazy::<AdminFilteredRoutes>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Shell>

@@ -90,6 +90,15 @@ pub fn code_message(locale: Locale, code: ErrorCode) -> &'static str {
         ErrorCode::ReasonRequired => td_string!(locale, errors.reason_required),
         ErrorCode::ReplacementInProgress => td_string!(locale, errors.replacement_in_progress),
         ErrorCode::AffiliationNotLost => td_string!(locale, errors.affiliation_not_lost),
+        ErrorCode::SecondFactorRequired => td_string!(locale, errors.second_factor_required),
+        ErrorCode::InvalidSecondFactor => td_string!(locale, errors.invalid_second_factor),
+        ErrorCode::LoginChallengeExpired => td_string!(locale, errors.login_challenge_expired),
+        ErrorCode::SecondFactorEnrolmentRequired => {
+            td_string!(locale, errors.second_factor_enrolment_required)
+        }
+        ErrorCode::LastAdmin => td_string!(locale, errors.last_admin),
+        ErrorCode::UsernameTaken => td_string!(locale, errors.username_taken),
+        ErrorCode::InvalidPasswordLink => td_string!(locale, errors.invalid_password_link),
     }
 }
 
@@ -186,6 +195,20 @@ pub fn audit_action_label(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::UserUpdated => td_string!(locale, audit_action.user_updated),
         AuditAction::UserDisabled => td_string!(locale, audit_action.user_disabled),
         AuditAction::UserEnabled => td_string!(locale, audit_action.user_enabled),
+        AuditAction::UserSessionsEnded => td_string!(locale, audit_action.user_sessions_ended),
+        AuditAction::UserPasswordLinkIssued => {
+            td_string!(locale, audit_action.user_password_link_issued)
+        }
+        AuditAction::UserPasswordSet => td_string!(locale, audit_action.user_password_set),
+        AuditAction::AuthTotpEnabled => td_string!(locale, audit_action.auth_totp_enabled),
+        AuditAction::AuthTotpDisabled => td_string!(locale, audit_action.auth_totp_disabled),
+        AuditAction::AuthTotpReset => td_string!(locale, audit_action.auth_totp_reset),
+        AuditAction::AuthRecoveryCodeUsed => {
+            td_string!(locale, audit_action.auth_recovery_code_used)
+        }
+        AuditAction::AuthSecondFactorFailed => {
+            td_string!(locale, audit_action.auth_second_factor_failed)
+        }
         AuditAction::NetworkAdded => td_string!(locale, audit_action.network_added),
         AuditAction::NetworkUpdated => td_string!(locale, audit_action.network_updated),
         AuditAction::NetworkDeactivated => td_string!(locale, audit_action.network_deactivated),

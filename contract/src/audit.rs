@@ -70,6 +70,22 @@ spelled! {
         UserUpdated => "user.updated",
         UserDisabled => "user.disabled",
         UserEnabled => "user.enabled",
+        /// An admin ended every session of a user.
+        UserSessionsEnded => "user.sessions_ended",
+        /// An admin issued a set-password link for a local account.
+        UserPasswordLinkIssued => "user.password_link_issued",
+        /// A person set their password with a set-password link.
+        UserPasswordSet => "user.password_set",
+        /// A person turned on two-factor login (TOTP).
+        AuthTotpEnabled => "auth.totp_enabled",
+        /// A person turned off their two-factor login.
+        AuthTotpDisabled => "auth.totp_disabled",
+        /// An admin turned off a user's two-factor login (a lost authenticator).
+        AuthTotpReset => "auth.totp_reset",
+        /// A recovery code stood in for a TOTP code.
+        AuthRecoveryCodeUsed => "auth.recovery_code_used",
+        /// A wrong or reused code at the second step of a login.
+        AuthSecondFactorFailed => "auth.second_factor_failed",
         NetworkAdded => "network.added",
         NetworkUpdated => "network.updated",
         NetworkDeactivated => "network.deactivated",

@@ -45,6 +45,14 @@ spelled! {
         /// "Keep" was asked for a request whose requester did not lose its ASN.
         AffiliationNotLost => "affiliation_not_lost",
         InvalidStatusTransition => "invalid_status_transition",
+        // Two-factor login and accounts
+        SecondFactorRequired => "second_factor_required",
+        InvalidSecondFactor => "invalid_second_factor",
+        LoginChallengeExpired => "login_challenge_expired",
+        SecondFactorEnrolmentRequired => "second_factor_enrolment_required",
+        LastAdmin => "last_admin",
+        UsernameTaken => "username_taken",
+        InvalidPasswordLink => "invalid_password_link",
         /// The browser could not reach the portal, or not read its answer (pages only).
         NetworkError => "network_error",
     }
@@ -62,18 +70,31 @@ impl ErrorCode {
             | Self::InvalidNonce
             | Self::MissingCodeOrState
             | Self::OauthError
-            | Self::UpstreamAuthFailure => 400,
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            | Self::UpstreamAuthFailure
+            | Self::InvalidPasswordLink => 400,
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::SecondFactorRequired
+            | Self::InvalidSecondFactor
+            | Self::LoginChallengeExpired => 401,
             Self::Forbidden
             | Self::CsrfFailed
             | Self::CredentialDisabled
             | Self::LocalAuthDisabled
             | Self::UnverifiedAccount
             | Self::AsnNotAuthorized
-            | Self::NetworkNotAuthorized => 403,
+            | Self::NetworkNotAuthorized
+            | Self::SecondFactorEnrolmentRequired => 403,
             Self::NotFound | Self::InvalidNetwork | Self::RequestNotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::DuplicateActiveRequest | Self::NodeInUse | Self::RequesterNotEligible | Self::InvalidStatusTransition | Self::ReplacementInProgress | Self::AffiliationNotLost => 409,
+            Self::DuplicateActiveRequest
+            | Self::NodeInUse
+            | Self::RequesterNotEligible
+            | Self::InvalidStatusTransition
+            | Self::ReplacementInProgress
+            | Self::AffiliationNotLost
+            | Self::LastAdmin
+            | Self::UsernameTaken => 409,
             Self::PayloadTooLarge => 413,
             Self::RateLimited => 429,
             Self::InternalError | Self::NetworkError => 500,

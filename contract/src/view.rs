@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod accounts;
 mod exchange;
 mod notify;
 mod tokens;
@@ -16,6 +17,7 @@ pub use exchange::{
 
 pub use notify::{CreatedWebhook, Delivery, KindChoice, NotificationChoices, NotificationsAdmin, Outbox, WebhookEndpoint};
 
+pub use accounts::{Account, CreatedAccount, PasswordLinkView, TwoFactorSetup, TwoFactorStatus};
 pub use tokens::{ApiToken, CreatedToken};
 
 pub use turn_up::{
@@ -154,6 +156,10 @@ pub struct RequestDetail {
     pub converging: bool,
     /// Every node the request had before, oldest first.
     pub node_history: Vec<NodeChange>,
+    /// The request's audit events as its member sees them (oldest first): who acted is
+    /// "you", "the exchange" or a part of the portal, without internal details. Empty
+    /// on the admins' page, which shows the full trail.
+    pub activity: Vec<AuditLine>,
     /// What the route servers apply to this member (filled where the policy is known).
     pub route_policy: Option<RoutePolicy>,
     /// Sessions, node state and router configuration, once the member is provisioned.
@@ -231,6 +237,10 @@ pub enum AuditActor {
     /// A person whose account no longer exists, by id.
     FormerUser(String),
     System(SystemActor),
+    /// The member reading their own request's events.
+    You,
+    /// An exchange admin, as members see one.
+    Exchange,
 }
 
 /// What an audit event adds to its action.

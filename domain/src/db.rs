@@ -104,3 +104,18 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<DatabaseTransact
     }
     Ok(txn)
 }
+
+/// The PostgreSQL advisory lock that serializes changes to who is an enabled admin
+/// ("ZTIXADMN").
+const ADMINS_LOCK: i64 = 0x5a54_4958_4144_4d4e;
+
+/// Serializes, to the end of `txn`, every change that could take an enabled admin away,
+/// so two demotions at once cannot each see the other as the admin who remains. On
+/// SQLite [`begin_write`] already holds the database's one write lock.
+pub async fn lock_admins(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({ADMINS_LOCK})"))
+            .await?;
+    }
+    Ok(())
+}

@@ -167,9 +167,45 @@ fn detail(
             .filter(|e| e.action == AuditAction::JoinRequestNodeReplaced.as_str())
             .filter_map(|e| Some(NodeChange { from: text(e, "from_node_id")?, to: text(e, "to_node_id")?, at: rfc3339(e.created_at) }))
             .collect(),
+        activity: match audience {
+            Audience::Member => events
+                .iter()
+                .filter_map(|e| member_line(e, r.user_id))
+                .collect(),
+            Audience::Admin => Vec::new(),
+        },
         route_policy: None,
         turn_up: None,
     })
+}
+
+/// An audit event of a member's own request as the member sees it: lifecycle events
+/// only, admins as "the exchange", and no internal detail (full error texts, route
+/// server replies, drift findings).
+fn member_line(event: &audit_event::Model, requester: Uuid) -> Option<AuditLine> {
+    if !event.action.starts_with("join_request.") {
+        return None;
+    }
+    let mut line = audit_line(event, &HashMap::new());
+    line.actor = match event.actor_user_id {
+        Some(id) if id == requester => AuditActor::You,
+        Some(_) => AuditActor::Exchange,
+        None => line.actor,
+    };
+    line.note = match line.note {
+        Some(AuditNote::Failure { code, .. }) => Some(AuditNote::Failure {
+            code,
+            detail: String::new(),
+        }),
+        Some(
+            note @ (AuditNote::Reason(_)
+            | AuditNote::Decision(_)
+            | AuditNote::NodeReplaced { .. }
+            | AuditNote::Affiliation(_)),
+        ) => Some(note),
+        _ => None,
+    };
+    Some(line)
 }
 
 /// Display names of `ids`, in one query.

@@ -43,7 +43,7 @@ async fn table_names(t: &TestDb) -> Vec<String> {
 db_test!(async fn migrations_go_up_down_and_up_again(t) {
     let all = [
         "api_token", "app_user", "audit_event", "bgp_session", "irr_expansion", "join_request", "local_credential", "login_attempt", "login_throttle_notice",
-        "member_listing", "member_policy", "netixlan_check", "node_state", "notification_delivery", "notification_event", "oauth_state", "request_policy_override", "request_turn_up", "route_server_read", "seaql_migrations", "user_asn", "user_network_access", "user_session", "webhook_endpoint", "zt_ipv6_allocation_state",
+        "member_listing", "member_policy", "netixlan_check", "node_state", "notification_delivery", "notification_event", "oauth_state", "password_link", "recovery_code", "request_policy_override", "request_turn_up", "route_server_read", "seaql_migrations", "user_asn", "user_network_access", "user_session", "webhook_endpoint", "zt_ipv6_allocation_state",
         "zt_ipv6_assignment", "zt_membership", "zt_network",
     ];
     assert_eq!(table_names(t).await, all);

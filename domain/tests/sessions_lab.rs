@@ -85,6 +85,7 @@ async fn portal(backend: Backend, ids: [Uuid; 3], sshd: &Sshd) -> Portal {
         local_auth_enabled: true,
         secure_cookies: false,
         peeringdb: None,
+        require_totp_for_admins: false,
     };
     let mut settings = domain::RuntimeSettings::default();
     settings.worker.sessions_interval_seconds = INTERVAL.as_secs() as u32;

@@ -249,6 +249,7 @@ db_test!(async fn a_lease_takeover_is_written_with_its_audit_event_or_not_at_all
         local_auth_enabled: true,
         secure_cookies: false,
         peeringdb: None,
+        require_totp_for_admins: false,
     };
     let services = domain::Services::new(t.db.clone(), domain::RuntimeSettings::default(), identity);
     let worker = Worker::new(services, "recovering-worker");

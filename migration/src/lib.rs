@@ -20,6 +20,7 @@ mod m20261204_000010_visibility;
 mod m20261205_000011_exchange;
 mod m20261206_000012_notifications;
 mod m20261207_000013_tokens_and_audit_search;
+mod m20261208_000014_second_factor_and_accounts;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_exchange::Migration),
             Box::new(m20261206_000012_notifications::Migration),
             Box::new(m20261207_000013_tokens_and_audit_search::Migration),
+            Box::new(m20261208_000014_second_factor_and_accounts::Migration),
         ]
     }
 }

@@ -111,7 +111,23 @@ pub enum UsersCommand {
         #[arg(long)]
         username: String,
     },
-    /// List local accounts.
+    /// Print a set-password link for a local account (valid 72 hours, once); earlier
+    /// links stop working.
+    PasswordLink {
+        #[arg(long)]
+        username: String,
+    },
+    /// End every session of an account.
+    EndSessions {
+        #[arg(long)]
+        username: String,
+    },
+    /// Turn off an account's two-factor login (a lost authenticator); its sessions end.
+    ResetTwoFactor {
+        #[arg(long)]
+        username: String,
+    },
+    /// List accounts (local and PeeringDB).
     List {
         /// One JSON array instead of a table.
         #[arg(long)]
@@ -131,12 +147,15 @@ pub struct PasswordSource {
 }
 
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("password").args(["password_stdin", "password_file"]).required(true)))]
+#[command(group(ArgGroup::new("password").args(["password_stdin", "password_file", "password_link"]).required(true)))]
 pub struct CreateUser {
     #[arg(long)]
     pub username: String,
     #[command(flatten)]
     pub password: PasswordSource,
+    /// Set no password: print a set-password link for the user instead.
+    #[arg(long)]
+    pub password_link: bool,
     /// Make the account an exchange admin.
     #[arg(long)]
     pub admin: bool,

@@ -137,7 +137,7 @@ pub fn spawn_controller_watch(services: Services, shutdown: CancellationToken) {
 }
 
 /// How people log in, from the environment configuration.
-pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
+pub fn identity(config: &AppConfig, settings: &RuntimeSettings) -> anyhow::Result<IdentityConfig> {
     let peeringdb = match &config.auth.peeringdb {
         None => None,
         Some(settings) => Some(PeeringDb::new(settings.clone()).context("PeeringDB HTTP client")?),
@@ -147,6 +147,10 @@ pub fn identity(config: &AppConfig) -> anyhow::Result<IdentityConfig> {
         local_auth_enabled: config.auth.local_auth_enabled,
         secure_cookies: config.auth.secure_cookies,
         peeringdb,
+        require_totp_for_admins: settings
+            .auth
+            .require_totp_for_admins
+            .unwrap_or(config.env.is_production()),
     })
 }
 
@@ -214,7 +218,8 @@ pub async fn prepare(config: &AppConfig) -> anyhow::Result<Services> {
     let route_servers = route_servers(config, &settings);
     let peeringdb_api = peeringdb_api(config, &settings)?;
     let notify = notifications(config, &settings)?;
-    let services = Services::new(db, settings, identity(config)?)
+    let identity = identity(config, &settings)?;
+    let services = Services::new(db, settings, identity)
         .with_provisioning(provisioning)
         .with_route_servers(route_servers)
         .with_peeringdb_api(peeringdb_api)

@@ -1,6 +1,7 @@
 //! Server functions, one module per feature. Each is a thin adapter: read the context,
 //! call one `domain` service, map the result into a view type.
 
+pub mod accounts;
 pub mod audit;
 pub mod exchange;
 pub mod lifecycle;

@@ -25,11 +25,26 @@ fn start_session(services: &domain::Services, login: &domain::identity::local::L
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
+fn login_refusal(error: domain::identity::local::LoginError, page: &str) -> AppError {
+    use domain::identity::local::LoginError;
+    let error = match error {
+        LoginError::Database(e) => AppError::internal(e),
+        other => AppError::Refused {
+            code: other.code(),
+            retry_after: other.retry_after(),
+            detail: None,
+        },
+    };
+    crate::server::refuse_form(error, page)
+}
+
 /// Logs in with a local account; on success the session cookie is set and the browser
-/// goes to `/onboarding`.
+/// goes to `/onboarding`. An account with two-factor login goes on to `/login/code`,
+/// carrying the password step's challenge in a short-lived cookie.
 #[server(prefix = "/api/ui", endpoint = "login")]
 pub async fn local_login(username: String, password: String) -> Result<(), AppError> {
-    use domain::identity::local::{self, LoginAttempt, LoginError};
+    use domain::identity::local::{self, LoginAttempt, LoginStep};
 
     let services = crate::server::services()?;
     let password = secrecy::SecretString::from(password);
@@ -40,13 +55,49 @@ pub async fn local_login(username: String, password: String) -> Result<(), AppEr
         client_addr: &crate::server::client_addr(),
         previous_token: previous.as_deref(),
     };
-    let login = local::login(&services, attempt).await.map_err(|e| {
-        let error = match e {
-            LoginError::Database(e) => AppError::internal(e),
-            other => AppError::Refused { code: other.code(), retry_after: other.retry_after(), detail: None },
+    match local::login(&services, attempt)
+        .await
+        .map_err(|e| login_refusal(e, "/login"))?
+    {
+        LoginStep::Done(login) => start_session(&services, &login),
+        LoginStep::SecondFactor { challenge } => {
+            let cookie = crate::server::cookies()?
+                .set_login_challenge(&challenge, domain::identity::totp::CHALLENGE_SECONDS);
+            crate::server::set_cookie(&cookie)?;
+            leptos_axum::redirect("/login/code");
+            Ok(())
+        }
+    }
+}
+
+/// The code step of a login with two-factor login: a TOTP code or a recovery code.
+#[server(prefix = "/api/ui", endpoint = "login-code")]
+pub async fn login_code(code: String) -> Result<(), AppError> {
+    use domain::identity::local::{self, CodeAttempt};
+
+    let services = crate::server::services()?;
+    let Some(challenge) = crate::server::login_challenge() else {
+        return Err(crate::server::refuse_form(
+            AppError::refused(contract::ErrorCode::LoginChallengeExpired),
+            "/login",
+        ));
+    };
+    let previous = crate::server::session_token();
+    let attempt = CodeAttempt {
+        challenge: &challenge,
+        code: &code,
+        client_addr: &crate::server::client_addr(),
+        previous_token: previous.as_deref(),
+    };
+    let login = local::second_step(&services, attempt).await.map_err(|e| {
+        let page = if e.code() == contract::ErrorCode::LoginChallengeExpired {
+            "/login"
+        } else {
+            "/login/code"
         };
-        crate::server::refuse_form(error, "/login")
+        login_refusal(e, page)
     })?;
+    crate::server::set_cookie(&crate::server::cookies()?.clear_login_challenge())?;
     start_session(&services, &login)
 }
 

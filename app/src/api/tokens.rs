@@ -17,7 +17,10 @@ fn token_error(error: domain::identity::tokens::TokenError) -> AppError {
         E::Name => field("name", E::Name.to_string()),
         E::Expiry(max) => field("expires_in_days", E::Expiry(max).to_string()),
         E::AdminScope => AppError::Forbidden,
-        E::TooMany => AppError::Validation { message: E::TooMany.to_string() },
+        E::EnrolmentRequired => AppError::refused(ErrorCode::SecondFactorEnrolmentRequired),
+        E::TooMany => AppError::Validation {
+            message: E::TooMany.to_string(),
+        },
         E::NotFound => AppError::NotFound,
         E::Database(e) => AppError::internal(e),
     };

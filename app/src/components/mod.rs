@@ -1,10 +1,12 @@
 //! Small building blocks shared by pages.
 
+mod audit;
 mod confirm;
 mod notice;
 mod poll;
 mod status;
 
+pub use audit::AuditRow;
 pub use confirm::Confirm;
 pub use notice::ErrorNotice;
 pub use poll::Live;

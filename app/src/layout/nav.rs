@@ -15,6 +15,7 @@ const LOG_IN: NavItem = NavItem { href: "/login", label: |l| td_string!(l, nav.l
 const MY_REQUESTS: NavItem = NavItem { href: "/dashboard", label: |l| td_string!(l, nav.my_requests) };
 const NEW_REQUEST: NavItem = NavItem { href: "/onboarding", label: |l| td_string!(l, nav.new_request) };
 const AUDIT: NavItem = NavItem { href: "/admin/audit", label: |l| td_string!(l, nav.audit) };
+const USERS: NavItem = NavItem { href: "/admin/users", label: |l| td_string!(l, nav.users) };
 const ACCOUNT: NavItem = NavItem { href: "/account", label: |l| td_string!(l, nav.account) };
 const MEMBERS: NavItem = NavItem { href: "/members", label: |l| td_string!(l, nav.members) };
 const PEERINGDB: NavItem = NavItem { href: "/admin/peeringdb", label: |l| td_string!(l, nav.peeringdb) };
@@ -23,7 +24,7 @@ const ADMIN_QUEUE: NavItem = NavItem { href: "/admin/requests", label: |l| td_st
 
 const VISITOR: &[NavItem] = &[LOG_IN, MEMBERS];
 const OPERATOR: &[NavItem] = &[MY_REQUESTS, NEW_REQUEST, MEMBERS, ACCOUNT];
-const ADMIN: &[NavItem] = &[ADMIN_QUEUE, PEERINGDB, NOTIFICATIONS, AUDIT, MY_REQUESTS, NEW_REQUEST, MEMBERS, ACCOUNT];
+const ADMIN: &[NavItem] = &[ADMIN_QUEUE, USERS, PEERINGDB, NOTIFICATIONS, AUDIT, MY_REQUESTS, NEW_REQUEST, MEMBERS, ACCOUNT];
 
 fn items_for(viewer: Option<&Viewer>) -> &'static [NavItem] {
     match viewer {

@@ -88,6 +88,7 @@ fn Account() -> impl IntoView {
                     }}
                 </ActionForm>
             </section>
+            <crate::pages::two_factor::TwoFactorCard/>
             <crate::pages::notifications::NotificationsCard/>
         </section>
     }

@@ -19,6 +19,7 @@ mod request_actions;
 pub mod request_detail;
 mod route_policy;
 pub mod turn_up;
+pub(crate) mod two_factor;
 mod root;
 
 use leptos::prelude::*;
@@ -62,4 +63,12 @@ split_page!(Members, "/members", members::MembersPage);
 split_page!(AdminPeeringDb, "/admin/peeringdb", admin::AdminPeeringDbPage);
 split_page!(AdminNotifications, "/admin/notifications", admin::AdminNotificationsPage);
 split_page!(AdminAudit, "/admin/audit", admin::AdminAuditPage);
-split_page!(AdminFilteredRoutes, "/admin/requests/:id/filtered-routes", filtered_routes::AdminFilteredRoutesPage);
+split_page!(AdminUsers, "/admin/users", admin::AdminUsersPage);
+split_page!(AdminUser, "/admin/users/:id", admin::AdminUserPage);
+split_page!(LoginCode, "/login/code", two_factor::LoginCodePage);
+split_page!(SetPassword, "/set-password", two_factor::SetPasswordPage);
+split_page!(
+    AdminFilteredRoutes,
+    "/admin/requests/:id/filtered-routes",
+    filtered_routes::AdminFilteredRoutesPage
+);

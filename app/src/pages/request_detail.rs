@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::requests::{my_request, RequestDetail};
-use crate::components::{short_time, ErrorNotice, Live, StatusBadge};
+use crate::components::{short_time, AuditRow, ErrorNotice, Live, StatusBadge};
 use crate::i18n::{t_string, use_i18n};
 use crate::text::failure_message;
 use crate::pages::request_actions::MemberActions;
@@ -85,8 +85,11 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>, #[prop(optional)
     let standing = Memo::new(move |_| detail.with(|d| (d.summary.status, d.status_reason.clone())));
     let converging = Memo::new(move |_| detail.with(|d| (d.converging, d.retiring_node_id.clone())));
     let node_history = Memo::new(move |_| detail.with(|d| d.node_history.clone()));
-    let membership: Memo<Option<Membership>> = Memo::new(move |_| detail.with(|d| d.membership.clone()));
-    let timeline: Memo<Vec<TimelineEntry>> = Memo::new(move |_| detail.with(|d| d.timeline.clone()));
+    let activity = Memo::new(move |_| detail.with(|d| d.activity.clone()));
+    let membership: Memo<Option<Membership>> =
+        Memo::new(move |_| detail.with(|d| d.membership.clone()));
+    let timeline: Memo<Vec<TimelineEntry>> =
+        Memo::new(move |_| detail.with(|d| d.timeline.clone()));
     let policy = Memo::new(move |_| detail.with(|d| d.route_policy.clone()));
     view! {
         <div class="page-header">
@@ -203,5 +206,22 @@ pub fn RequestCard(#[prop(into)] detail: Signal<RequestDetail>, #[prop(optional)
                 })}
             </ol>
         </div>
+        {move || {
+            let lines = activity.get();
+            (!lines.is_empty()).then(|| view! {
+                <div class="card" data-testid="activity">
+                    <h2>{tr!(request.activity)}</h2>
+                    <div class="table-wrap" role="region" tabindex="0" aria-label=tr!(request.activity)>
+                        <table class="data-table">
+                            <thead><tr>
+                                <th scope="col">{tr!(admin.when)}</th><th scope="col">{tr!(admin.who)}</th>
+                                <th scope="col">{tr!(admin.what)}</th><th scope="col">{tr!(admin.details)}</th>
+                            </tr></thead>
+                            <tbody>{lines.into_iter().map(|line| view! { <AuditRow line/> }).collect_view()}</tbody>
+                        </table>
+                    </div>
+                </div>
+            })
+        }}
     }
 }

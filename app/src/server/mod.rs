@@ -43,6 +43,13 @@ pub fn login_state() -> Option<String> {
     cookies().ok()?.login_state(&use_context::<Parts>()?.headers)
 }
 
+/// The two-factor challenge of a login waiting for its code step, if any.
+pub fn login_challenge() -> Option<String> {
+    cookies()
+        .ok()?
+        .login_challenge(&use_context::<Parts>()?.headers)
+}
+
 /// The client's address (login throttling, audit trail), as the web tier decided it.
 pub fn client_addr() -> String {
     parts().map_or_else(|_| "unknown".to_owned(), |p| web::client_addr(&p.extensions))
@@ -60,11 +67,25 @@ pub async fn require_session() -> Result<CurrentSession, AppError> {
     session().await?.ok_or(AppError::Unauthenticated)
 }
 
-/// The caller's session if they are an admin; `Forbidden` for operators.
+/// The caller's session if they are an admin; `Forbidden` for operators, and a refusal
+/// naming the account page for an admin who must first turn on two-factor login.
 pub async fn require_admin() -> Result<CurrentSession, AppError> {
     let session = require_session().await?;
     if !session.user.is_admin {
         return Err(AppError::Forbidden);
+    }
+    let services = services()?;
+    if domain::identity::second_factor::enrolment_required(
+        &services.db,
+        &services.identity,
+        &session.user,
+    )
+    .await
+    .map_err(AppError::internal)?
+    {
+        return Err(AppError::refused(
+            contract::ErrorCode::SecondFactorEnrolmentRequired,
+        ));
     }
     Ok(session)
 }

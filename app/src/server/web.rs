@@ -23,6 +23,10 @@ use http::{Extensions, HeaderMap};
 #[derive(Debug, Clone)]
 pub struct ResolvedSession(pub Option<CurrentSession>);
 
+const SESSION: (&str, &str) = ("zt_ix_session", "__Host-zt_ix_session");
+const LOGIN_STATE: (&str, &str) = ("zt_ix_login_state", "__Host-zt_ix_login_state");
+const LOGIN_CHALLENGE: (&str, &str) = ("zt_ix_login_challenge", "__Host-zt_ix_login_challenge");
+
 /// The portal's cookies, named and flagged for this deployment.
 #[derive(Debug, Clone, Copy)]
 pub struct Cookies {
@@ -34,19 +38,12 @@ impl Cookies {
         Self { secure: identity.secure_cookies }
     }
 
-    fn session_name(self) -> &'static str {
+    /// The cookie's name: `__Host-` prefixed in production (Secure, no Domain, Path=/).
+    fn name(self, (plain, host): (&'static str, &'static str)) -> &'static str {
         if self.secure {
-            "__Host-zt_ix_session"
+            host
         } else {
-            "zt_ix_session"
-        }
-    }
-
-    fn login_state_name(self) -> &'static str {
-        if self.secure {
-            "__Host-zt_ix_login_state"
-        } else {
-            "zt_ix_login_state"
+            plain
         }
     }
 
@@ -74,30 +71,43 @@ impl Cookies {
 
     /// `Set-Cookie` value that stores the session `token` for `max_age_seconds`.
     pub fn set_session(self, token: &str, max_age_seconds: i64) -> String {
-        self.build(self.session_name(), token, max_age_seconds)
+        self.build(self.name(SESSION), token, max_age_seconds)
     }
 
     /// `Set-Cookie` value that removes the session cookie.
     pub fn clear_session(self) -> String {
-        self.build(self.session_name(), "", 0)
+        self.build(self.name(SESSION), "", 0)
     }
 
     /// The session token among the request's cookies (only under the name this
     /// deployment issues).
     pub fn session_token(self, headers: &HeaderMap) -> Option<String> {
-        self.named(headers, self.session_name())
+        self.named(headers, self.name(SESSION))
     }
 
     pub fn set_login_state(self, state: &str, max_age_seconds: i64) -> String {
-        self.build(self.login_state_name(), state, max_age_seconds)
+        self.build(self.name(LOGIN_STATE), state, max_age_seconds)
     }
 
     pub fn clear_login_state(self) -> String {
-        self.build(self.login_state_name(), "", 0)
+        self.build(self.name(LOGIN_STATE), "", 0)
     }
 
     pub fn login_state(self, headers: &HeaderMap) -> Option<String> {
-        self.named(headers, self.login_state_name())
+        self.named(headers, self.name(LOGIN_STATE))
+    }
+
+    /// The password step's challenge, carried to the two-factor code step.
+    pub fn set_login_challenge(self, challenge: &str, max_age_seconds: i64) -> String {
+        self.build(self.name(LOGIN_CHALLENGE), challenge, max_age_seconds)
+    }
+
+    pub fn clear_login_challenge(self) -> String {
+        self.build(self.name(LOGIN_CHALLENGE), "", 0)
+    }
+
+    pub fn login_challenge(self, headers: &HeaderMap) -> Option<String> {
+        self.named(headers, self.name(LOGIN_CHALLENGE))
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::user_asn::Entity")]
     UserAsn,
+    #[sea_orm(has_one = "super::local_credential::Entity")]
+    LocalCredential,
     #[sea_orm(has_many = "super::join_request::Entity")]
     JoinRequest,
 }
@@ -33,6 +35,12 @@ pub enum Relation {
 impl Related<super::user_asn::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::UserAsn.def()
+    }
+}
+
+impl Related<super::local_credential::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::LocalCredential.def()
     }
 }
 

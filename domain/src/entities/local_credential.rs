@@ -1,4 +1,4 @@
-//! The password login of a local account (created only by the operator CLI).
+//! The password login of a local account, with its optional TOTP second factor.
 
 use sea_orm::entity::prelude::*;
 
@@ -16,6 +16,13 @@ pub struct Model {
     pub password_hash: String,
     pub is_enabled: bool,
     pub last_login_at: Option<DateTimeUtc>,
+    /// The confirmed TOTP secret (base32); `None` when two-factor login is off.
+    pub totp_secret: Option<String>,
+    /// A secret being set up, until a first code confirms it.
+    pub totp_pending_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last time step a code was accepted for: a code is taken once.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

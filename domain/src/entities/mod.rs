@@ -16,6 +16,8 @@ pub mod node_state;
 pub mod notification_delivery;
 pub mod notification_event;
 pub mod oauth_state;
+pub mod password_link;
+pub mod recovery_code;
 pub mod request_policy_override;
 pub mod request_turn_up;
 pub mod route_server_read;

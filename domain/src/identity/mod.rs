@@ -5,9 +5,11 @@ pub mod limit;
 pub mod local;
 pub mod password;
 pub mod peeringdb;
+pub mod second_factor;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
 pub mod users;
 
 use sea_orm::{ConnectionTrait, DbErr};
@@ -37,6 +39,9 @@ pub struct IdentityConfig {
     pub secure_cookies: bool,
     /// `None` when PeeringDB login is not configured.
     pub peeringdb: Option<peeringdb::PeeringDb>,
+    /// Admins with a local account need two-factor login for admin work
+    /// (`auth.require_totp_for_admins`, on in production unless set).
+    pub require_totp_for_admins: bool,
 }
 
 /// Deletes expired sessions, used OAuth states and old login attempts.

@@ -38,6 +38,9 @@ pub enum TokenError {
     /// Only an admin creates an `admin` token.
     #[error("only an admin can create a token with the admin scope")]
     AdminScope,
+    /// An admin who must first turn on two-factor login asked for the `admin` scope.
+    #[error("turn on two-factor login before creating a token with the admin scope")]
+    EnrolmentRequired,
     #[error("at most {MAX_PER_USER} tokens per person; revoke one first")]
     TooMany,
     #[error("no such token")]
@@ -92,6 +95,11 @@ pub async fn create<C: TransactionTrait>(
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let secret = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
     let txn = crate::db::begin_write(db).await?;
+    if new.scope == TokenScope::Admin
+        && super::second_factor::enrolment_required(&txn, identity, user).await?
+    {
+        return Err(TokenError::EnrolmentRequired);
+    }
     let live = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(user.id))
         .filter(api_token::Column::RevokedAt.is_null())

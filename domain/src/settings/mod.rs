@@ -64,6 +64,9 @@ pub struct AuthSettings {
     /// Requests one API token may make per minute (also the burst allowed at once);
     /// more get `429 rate_limited`.
     pub token_requests_per_minute: u32,
+    /// Admins with a local account must turn on two-factor login before they use the
+    /// admin screens and routes. Unset: on in production, off in development.
+    pub require_totp_for_admins: Option<bool>,
 }
 
 impl Default for AuthSettings {
@@ -82,6 +85,7 @@ impl Default for AuthSettings {
             token_default_days: 90,
             token_max_days: 365,
             token_requests_per_minute: 600,
+            require_totp_for_admins: None,
         }
     }
 }

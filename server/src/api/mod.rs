@@ -12,6 +12,7 @@ mod onboarding;
 pub mod openapi;
 mod requests;
 mod tokens;
+mod two_factor;
 pub mod session;
 pub mod views;
 
@@ -29,6 +30,11 @@ pub fn router() -> Router<AppState> {
         .route("/auth/peeringdb/start", post(auth::peeringdb::start))
         .route("/auth/peeringdb/callback", post(auth::peeringdb::callback))
         .route("/auth/local/login", post(auth::local::login))
+        .route(
+            "/auth/local/second-factor",
+            post(auth::local::second_factor),
+        )
+        .route("/auth/password-link", post(two_factor::set_password))
         .route("/auth/logout", post(auth::logout::logout))
         .route("/me", get(me::me))
         .route("/asns", get(me::asns))
@@ -37,16 +43,57 @@ pub fn router() -> Router<AppState> {
         .route("/admin/peeringdb/netixlan", get(exchange::netixlan))
         .route("/me/tokens", get(tokens::list).post(tokens::create))
         .route("/me/tokens/{id}", axum::routing::delete(tokens::revoke))
-        .route("/me/notifications", get(notify::my_choices).put(notify::set_my_choices))
-        .route("/admin/webhooks", get(notify::list_webhooks).post(notify::create_webhook))
-        .route("/admin/webhooks/{id}", patch(notify::update_webhook).delete(notify::delete_webhook))
+        .route(
+            "/me/two-factor",
+            get(two_factor::status).post(two_factor::begin),
+        )
+        .route("/me/two-factor/confirm", post(two_factor::confirm))
+        .route("/me/two-factor/disable", post(two_factor::disable))
+        .route(
+            "/admin/users",
+            get(admin::users::list).post(admin::users::create),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(admin::users::show).patch(admin::users::update),
+        )
+        .route("/admin/users/{id}/disable", post(admin::users::disable))
+        .route("/admin/users/{id}/enable", post(admin::users::enable))
+        .route(
+            "/admin/users/{id}/end-sessions",
+            post(admin::users::end_sessions),
+        )
+        .route(
+            "/admin/users/{id}/password-link",
+            post(admin::users::password_link),
+        )
+        .route(
+            "/admin/users/{id}/reset-two-factor",
+            post(admin::users::reset_two_factor),
+        )
+        .route(
+            "/me/notifications",
+            get(notify::my_choices).put(notify::set_my_choices),
+        )
+        .route(
+            "/admin/webhooks",
+            get(notify::list_webhooks).post(notify::create_webhook),
+        )
+        .route(
+            "/admin/webhooks/{id}",
+            patch(notify::update_webhook).delete(notify::delete_webhook),
+        )
         .route("/admin/webhooks/{id}/test", post(notify::test_webhook))
         .route("/admin/notifications", get(notify::outbox))
         .route("/admin/notifications/{id}/retry", post(notify::retry))
         .route("/onboarding/context", get(onboarding::context))
         .route("/requests", post(requests::create::create).get(requests::list::list))
         .route("/requests/{id}", get(requests::show::show))
-        .route("/requests/{id}/withdraw", post(requests::lifecycle::withdraw))
+        .route("/requests/{id}/events", get(requests::show::events))
+        .route(
+            "/requests/{id}/withdraw",
+            post(requests::lifecycle::withdraw),
+        )
         .route("/requests/{id}/leave", post(requests::lifecycle::leave))
         .route("/requests/{id}/replace-node", post(requests::lifecycle::replace_node))
         .route("/admin/audit", get(admin::audit::search))

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, exchange, me, notify, onboarding, requests, tokens};
+use super::{admin, auth, exchange, me, notify, onboarding, requests, tokens, two_factor};
 
 /// The two ways to authenticate: the browser session's cookie and a personal API token.
 struct Authentication;
@@ -36,6 +36,21 @@ impl Modify for Authentication {
         auth::peeringdb::start,
         auth::peeringdb::callback,
         auth::local::login,
+        auth::local::second_factor,
+        two_factor::set_password,
+        two_factor::status,
+        two_factor::begin,
+        two_factor::confirm,
+        two_factor::disable,
+        admin::users::list,
+        admin::users::show,
+        admin::users::create,
+        admin::users::update,
+        admin::users::disable,
+        admin::users::enable,
+        admin::users::end_sessions,
+        admin::users::password_link,
+        admin::users::reset_two_factor,
         auth::logout::logout,
         me::me,
         me::asns,
@@ -43,6 +58,7 @@ impl Modify for Authentication {
         requests::create::create,
         requests::list::list,
         requests::show::show,
+        requests::show::events,
         requests::lifecycle::withdraw,
         requests::lifecycle::leave,
         requests::lifecycle::replace_node,

@@ -70,7 +70,8 @@ impl FromRequestParts<AppState> for Authenticated {
 }
 
 /// An authenticated admin; an operator (or a token without the admin scope) gets
-/// `403 forbidden`.
+/// `403 forbidden`, and an admin who must first turn on two-factor login
+/// (`auth.require_totp_for_admins`) `403 second_factor_enrolment_required`.
 pub struct Admin(pub Authenticated);
 
 impl FromRequestParts<AppState> for Admin {
@@ -80,6 +81,20 @@ impl FromRequestParts<AppState> for Admin {
         let auth = Authenticated::from_request_parts(parts, state).await?;
         if !auth.is_admin() {
             return Err(ApiError::forbidden());
+        }
+        let services = &state.services;
+        if auth.scope.is_none()
+            && domain::identity::second_factor::enrolment_required(
+                &services.db,
+                &services.identity,
+                &auth.session.user,
+            )
+            .await?
+        {
+            return Err(ApiError::new(
+                contract::ErrorCode::SecondFactorEnrolmentRequired,
+                "Turn on two-factor login on your account page before using the admin routes.",
+            ));
         }
         Ok(Self(auth))
     }

@@ -17,9 +17,19 @@ use crate::http::AppState;
 impl From<TokenError> for ApiError {
     fn from(error: TokenError) -> Self {
         match error {
-            TokenError::Name => ApiError::validation(TokenError::Name.to_string()).detail("field", "name"),
-            TokenError::Expiry(max) => ApiError::validation(TokenError::Expiry(max).to_string()).detail("field", "expires_in_days"),
-            TokenError::AdminScope => ApiError::new(ErrorCode::Forbidden, TokenError::AdminScope.to_string()).detail("field", "scope"),
+            TokenError::Name => {
+                ApiError::validation(TokenError::Name.to_string()).detail("field", "name")
+            }
+            TokenError::Expiry(max) => ApiError::validation(TokenError::Expiry(max).to_string())
+                .detail("field", "expires_in_days"),
+            TokenError::AdminScope => {
+                ApiError::new(ErrorCode::Forbidden, TokenError::AdminScope.to_string())
+                    .detail("field", "scope")
+            }
+            TokenError::EnrolmentRequired => ApiError::new(
+                ErrorCode::SecondFactorEnrolmentRequired,
+                TokenError::EnrolmentRequired.to_string(),
+            ),
             TokenError::TooMany => ApiError::validation(TokenError::TooMany.to_string()),
             TokenError::NotFound => ApiError::new(ErrorCode::NotFound, "There is no such token."),
             TokenError::Database(e) => e.into(),

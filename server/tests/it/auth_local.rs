@@ -76,7 +76,7 @@ app_test!(async fn an_unknown_username_costs_as_much_time_as_a_wrong_password(ap
 
 app_test!(async fn a_disabled_account_is_refused_only_with_the_right_password(app) {
     app.create_account("bob", PASSWORD, false, &[]).await;
-    domain::identity::accounts::set_enabled(&app.db().db, "bob", false).await.unwrap();
+    domain::identity::accounts::set_enabled(&app.db().db, domain::identity::accounts::cli(), "bob".into(), false).await.unwrap();
     let response = login_response(app, "bob", PASSWORD).await;
     assert_eq!(response.status(), 403);
     assert_eq!(error_code(response).await, "credential_disabled");

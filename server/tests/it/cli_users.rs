@@ -132,8 +132,48 @@ async fn scenario(backend: Backend) {
     .await;
     assert!(out.status.success(), "{}", text(&out));
 
-    // update: replace ASNs, clear networks, take admin away
-    let out = run_blocking(&cli, owned(&["update", "--username", "admin", "--asn", "64999", "--clear-networks", "--no-admin"]), None).await;
+    // the last enabled admin keeps the flag, and the whole update is refused
+    let out = run_blocking(
+        &cli,
+        owned(&[
+            "update",
+            "--username",
+            "admin",
+            "--asn",
+            "64999",
+            "--clear-networks",
+            "--no-admin",
+        ]),
+        None,
+    )
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("'admin' is the last enabled admin"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(cli.count(user_asn::Entity).await, 3);
+    let out = run_blocking(&cli, owned(&["disable", "--username", "admin"]), None).await;
+    assert!(
+        !out.status.success(),
+        "the last enabled admin cannot be disabled either"
+    );
+
+    // update: replace ASNs, clear networks
+    let out = run_blocking(
+        &cli,
+        owned(&[
+            "update",
+            "--username",
+            "admin",
+            "--asn",
+            "64999",
+            "--clear-networks",
+        ]),
+        None,
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out));
     let out = run_blocking(&cli, owned(&["update", "--username", "ghost", "--admin"]), None).await;
     assert!(!out.status.success());
@@ -145,7 +185,8 @@ async fn scenario(backend: Backend) {
     assert!(out.status.success());
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list[0]["username"], "admin");
-    assert_eq!(list[0]["is_admin"], false);
+    assert_eq!(list[0]["is_admin"], true);
+    assert_eq!(list[0]["kind"], "local");
     assert_eq!(list[0]["asns"], serde_json::json!([64999]));
     assert_eq!(list[0]["networks"], serde_json::json!([]));
     assert_eq!(list[1]["username"], "op");

@@ -111,9 +111,10 @@ impl TestApp {
         domain::identity::accounts::create(
             &self.services.db,
             &self.services.settings.auth,
+            domain::identity::accounts::cli(),
             domain::identity::accounts::NewAccount {
                 username: username.into(),
-                password: secrecy::SecretString::from(password.to_owned()),
+                password: Some(secrecy::SecretString::from(password.to_owned())),
                 is_admin: admin,
                 asns: asns.iter().map(|a| domain::types::Asn::parse(i64::from(*a)).unwrap()).collect(),
                 networks: vec![],
@@ -218,13 +219,18 @@ async fn start(db: TestDb, vars: &[(&str, &str)], toml: &str, background: bool) 
     let route_servers = startup::route_servers(&config, &settings);
     let peeringdb_api = startup::peeringdb_api(&config, &settings).expect("PeeringDB API");
     let notify = startup::notifications(&config, &settings).expect("notifications");
-    let services = Services::new(db.db.clone(), settings, startup::identity(&config).expect("identity"))
+    let identity = startup::identity(&config, &settings).expect("identity");
+    let services = Services::new(db.db.clone(), settings, identity)
         .with_provisioning(provisioning)
         .with_route_servers(route_servers)
         .with_peeringdb_api(peeringdb_api)
         .with_notify(notify);
-    startup::sync_networks(&services).await.expect("networks sync");
-    let app = Application::with_services(config, services.clone()).await.expect("server starts");
+    startup::sync_networks(&services)
+        .await
+        .expect("networks sync");
+    let app = Application::with_services(config, services.clone())
+        .await
+        .expect("server starts");
     let address = format!("http://{}", app.local_addr());
     let shutdown = CancellationToken::new();
     if background {

@@ -280,7 +280,15 @@ async fn a_lost_asn_flags_the_request_and_admins_decide() {
                 asns: Some(asns.into_iter().map(|a| domain::types::Asn::parse(i64::from(a)).unwrap()).collect()),
                 ..Default::default()
             };
-            domain::identity::accounts::update(&app.db().db, &domain::RuntimeSettings::default().auth, "op", changes).await.unwrap();
+            domain::identity::accounts::update(
+                &app.db().db,
+                &domain::RuntimeSettings::default().auth,
+                domain::identity::accounts::cli(),
+                "op".into(),
+                changes,
+            )
+            .await
+            .unwrap();
         };
         take_away(vec![64501]).await;
         let flagged = admin_request(&app, &admin, &id).await;

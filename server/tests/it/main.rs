@@ -3,6 +3,7 @@
 mod helpers;
 mod support;
 
+mod accounts;
 mod admin_requests;
 mod audit_log;
 mod auth_local;
@@ -34,3 +35,4 @@ mod shapes;
 mod site;
 mod tokens;
 mod turn_up;
+mod two_factor;

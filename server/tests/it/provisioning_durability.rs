@@ -87,9 +87,10 @@ pub(crate) async fn crash_test_setup(db: &TestDb, dir: &std::path::Path) -> std:
         domain::identity::accounts::create(
             &db.db,
             &RuntimeSettings::default().auth,
+            domain::identity::accounts::cli(),
             domain::identity::accounts::NewAccount {
                 username: name.into(),
-                password: secrecy::SecretString::from(PASSWORD.to_owned()),
+                password: Some(secrecy::SecretString::from(PASSWORD.to_owned())),
                 is_admin: admin,
                 asns: vec![domain::types::Asn::parse(64500).unwrap()],
                 networks: vec![],

@@ -151,7 +151,8 @@ app_test!(async fn asn_network_and_restriction_rules_are_enforced(app) {
     domain::identity::accounts::update(
         &app.db().db,
         &domain::settings::AuthSettings::default(),
-        "op",
+        domain::identity::accounts::cli(),
+        "op".into(),
         domain::identity::accounts::AccountChanges { networks: Some(vec!["000002".into()]), ..Default::default() },
     )
     .await
@@ -169,7 +170,8 @@ app_test!(async fn asn_network_and_restriction_rules_are_enforced(app) {
     domain::identity::accounts::update(
         &app.db().db,
         &domain::settings::AuthSettings::default(),
-        "op",
+        domain::identity::accounts::cli(),
+        "op".into(),
         domain::identity::accounts::AccountChanges { networks: Some(vec![]), ..Default::default() },
     )
     .await

@@ -142,9 +142,9 @@ app_test!(async fn revocation_expiry_and_disabling_take_effect_at_once_and_only_
     assert_eq!(call(&app, "GET", "/api/v1/me", &token, None).await.status(), 200);
 
     // A disabled account's tokens stop.
-    domain::identity::accounts::set_enabled(&app.db().db, "op", false).await.unwrap();
+    domain::identity::accounts::set_enabled(&app.db().db, domain::identity::accounts::cli(), "op".into(), false).await.unwrap();
     assert_eq!(call(&app, "GET", "/api/v1/me", &token, None).await.status(), 401);
-    domain::identity::accounts::set_enabled(&app.db().db, "op", true).await.unwrap();
+    domain::identity::accounts::set_enabled(&app.db().db, domain::identity::accounts::cli(), "op".into(), true).await.unwrap();
     let op = app.login("op", crate::requests::PASSWORD).await;
     assert_eq!(call(&app, "GET", "/api/v1/me", &token, None).await.status(), 200);
 

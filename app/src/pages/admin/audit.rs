@@ -6,9 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::request::AuditRow;
 use crate::api::audit::audit_log;
-use crate::components::{urlencode, ErrorNotice};
+use crate::components::{urlencode, AuditRow, ErrorNotice};
 use crate::page_data;
 use crate::viewer::RequireViewer;
 

@@ -7,3 +7,4 @@ pub mod list;
 pub mod policy;
 pub mod show;
 pub mod turn_up;
+pub mod users;

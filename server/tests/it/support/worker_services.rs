@@ -27,6 +27,7 @@ pub async fn worker_services(database_url: &str, controller_url: &str, token: &s
         local_auth_enabled: true,
         secure_cookies: false,
         peeringdb: None,
+        require_totp_for_admins: false,
     };
     Services::new(db, settings, identity).with_provisioning(Provisioning::new(Some(provider), TokenSource::Inline(token.to_owned().into())))
 }

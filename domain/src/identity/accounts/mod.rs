@@ -1,12 +1,21 @@
-//! Local accounts as the operator CLI manages them. Every command is one transaction:
-//! a duplicate username or an unknown network changes nothing. Every change is audited.
+//! Accounts as the operator CLI (`zt-ix users …`) and the admins' account screens and
+//! API manage them, with the same code: every change is one transaction (a duplicate
+//! username or an unknown network changes nothing), audited with who made it, and
+//! nobody can remove the last enabled admin.
+
+mod admin;
+
+pub use admin::{
+    end_sessions, find, issue_password_link, list, set_password_with_link, PasswordLink,
+    PASSWORD_LINK_HOURS,
+};
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -33,16 +42,44 @@ pub enum AccountError {
     AmbiguousNetwork(String),
     #[error("invalid e-mail address '{0}'")]
     InvalidEmail(String),
+    #[error("'{0}' is the last enabled admin; make someone else an admin first")]
+    LastAdmin(String),
+    #[error("'{0}' logs in with PeeringDB: its password and login state are PeeringDB's")]
+    NotLocal(String),
+    #[error("the set-password link is invalid, expired or already used")]
+    InvalidLink,
     #[error("{0}")]
     Password(#[from] password::PasswordError),
     #[error(transparent)]
     Database(#[from] DbErr),
 }
 
-/// `users create`.
+impl AccountError {
+    /// The public error code of this refusal (SPEC §5), and the field it is about.
+    pub fn code(&self) -> (contract::ErrorCode, Option<&'static str>) {
+        use contract::ErrorCode as C;
+        match self {
+            Self::UsernameTaken(_) => (C::UsernameTaken, Some("username")),
+            Self::InvalidUsername(_) => (C::ValidationError, Some("username")),
+            Self::NotFound(_) => (C::NotFound, None),
+            Self::UnknownNetwork(_) | Self::AmbiguousNetwork(_) => {
+                (C::ValidationError, Some("networks"))
+            }
+            Self::InvalidEmail(_) => (C::ValidationError, Some("email")),
+            Self::Password(_) => (C::ValidationError, Some("password")),
+            Self::LastAdmin(_) => (C::LastAdmin, None),
+            Self::NotLocal(_) => (C::ValidationError, None),
+            Self::InvalidLink => (C::InvalidPasswordLink, None),
+            Self::Database(_) => (C::InternalError, None),
+        }
+    }
+}
+
+/// A new local account. Without a password, nobody can log in until a set-password
+/// link (issued with the account) is used.
 pub struct NewAccount {
     pub username: String,
-    pub password: SecretString,
+    pub password: Option<SecretString>,
     pub is_admin: bool,
     pub asns: Vec<Asn>,
     pub networks: Vec<String>,
@@ -50,7 +87,7 @@ pub struct NewAccount {
     pub email: Option<String>,
 }
 
-/// `users update`: `None` leaves a field as it is. `asns` and `networks` replace the
+/// Changes to an account: `None` leaves a field as it is. `asns` and `networks` replace the
 /// whole set (an empty list clears it).
 #[derive(Default)]
 pub struct AccountChanges {
@@ -62,18 +99,71 @@ pub struct AccountChanges {
     pub email: Option<String>,
 }
 
-/// One line of `users list`.
+/// Who an account change is about: the CLI names users, the screens and API use ids.
+#[derive(Debug, Clone, Copy)]
+pub enum Who<'a> {
+    Username(&'a str),
+    Id(Uuid),
+}
+
+impl<'a> From<&'a str> for Who<'a> {
+    fn from(username: &'a str) -> Self {
+        Self::Username(username)
+    }
+}
+
+impl From<Uuid> for Who<'_> {
+    fn from(id: Uuid) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Username(name) => f.write_str(name),
+            Self::Id(id) => id.fmt(f),
+        }
+    }
+}
+
+/// One account as `users list` and the account screens show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AccountSummary {
+    pub id: Uuid,
     pub username: String,
+    /// `local` or `peeringdb`.
+    pub kind: &'static str,
     pub full_name: Option<String>,
     pub email: Option<String>,
     pub is_admin: bool,
     pub is_enabled: bool,
     pub asns: Vec<i64>,
     pub networks: Vec<String>,
+    /// Two-factor login is on (local accounts).
+    pub totp: bool,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+impl AccountSummary {
+    /// What the screens and the JSON API show.
+    pub fn view(&self) -> contract::view::Account {
+        contract::view::Account {
+            id: self.id.to_string(),
+            username: self.username.clone(),
+            kind: self.kind.to_owned(),
+            full_name: self.full_name.clone(),
+            email: self.email.clone(),
+            is_admin: self.is_admin,
+            is_enabled: self.is_enabled,
+            asns: self.asns.clone(),
+            networks: self.networks.clone(),
+            totp: self.totp,
+            last_login_at: self.last_login_at.map(crate::clock::rfc3339),
+            created_at: crate::clock::rfc3339(self.created_at),
+        }
+    }
 }
 
 fn valid_username(raw: &str) -> Result<String, AccountError> {
@@ -143,29 +233,92 @@ async fn replace_networks<C: ConnectionTrait>(conn: &C, user_id: Uuid, networks:
     Ok(())
 }
 
-async fn credential_of<C: ConnectionTrait>(conn: &C, username: &str) -> Result<local_credential::Model, AccountError> {
-    local_credential::Entity::find()
-        .filter(local_credential::Column::LoginUsername.eq(normalize_username(username)))
+/// The account `who` names, with its local credential if it has one.
+pub async fn user_of<C: ConnectionTrait>(
+    conn: &C,
+    who: Who<'_>,
+) -> Result<(app_user::Model, Option<local_credential::Model>), AccountError> {
+    let user = match who {
+        Who::Id(id) => users::find(conn, id).await?,
+        Who::Username(name) => {
+            app_user::Entity::find()
+                .filter(app_user::Column::Username.eq(normalize_username(name)))
+                .one(conn)
+                .await?
+        }
+    };
+    let user = user.ok_or_else(|| AccountError::NotFound(who.to_string()))?;
+    let credential = local_credential::Entity::find()
+        .filter(local_credential::Column::UserId.eq(user.id))
         .one(conn)
-        .await?
-        .ok_or_else(|| AccountError::NotFound(username.to_owned()))
+        .await?;
+    Ok((user, credential))
 }
 
-fn cli() -> Actor {
+/// The operator CLI, as the audit trail names it.
+pub fn cli() -> Actor {
     Actor::System(SystemActor::Cli)
 }
 
-/// `users create`.
-pub async fn create(db: &DatabaseConnection, auth: &AuthSettings, new: NewAccount) -> Result<app_user::Model, AccountError> {
+/// An admin who is enabled: what the last-admin rule counts.
+async fn enabled_admins<C: ConnectionTrait>(conn: &C) -> Result<Vec<Uuid>, DbErr> {
+    let admins = app_user::Entity::find()
+        .filter(app_user::Column::IsAdmin.eq(true))
+        .find_also_related(local_credential::Entity)
+        .all(conn)
+        .await?;
+    Ok(admins
+        .into_iter()
+        .filter(|(_, c)| c.as_ref().is_none_or(|c| c.is_enabled))
+        .map(|(u, _)| u.id)
+        .collect())
+}
+
+/// Refuses to take `user` out of the enabled admins when nobody else is one. Called
+/// after [`crate::db::lock_admins`], so concurrent demotions see each other.
+async fn keep_an_admin<C: ConnectionTrait>(
+    conn: &C,
+    user: &app_user::Model,
+) -> Result<(), AccountError> {
+    if enabled_admins(conn).await?.iter().all(|id| *id == user.id) {
+        return Err(AccountError::LastAdmin(user.username.clone()));
+    }
+    Ok(())
+}
+
+/// A password nobody knows, for an account that waits for its set-password link.
+fn unusable_password() -> SecretString {
+    use rand::RngCore;
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    SecretString::from(raw.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Creates a local account. Without a password, the answer carries the account's first
+/// set-password link.
+pub async fn create(
+    db: &DatabaseConnection,
+    auth: &AuthSettings,
+    actor: Actor,
+    new: NewAccount,
+) -> Result<(app_user::Model, Option<PasswordLink>), AccountError> {
     let username = valid_username(&new.username)?;
     let email = valid_email(new.email)?;
-    let phc = password::hash(&new.password, auth.password_min_length).await?;
+    let phc = match &new.password {
+        Some(password) => password::hash(password, auth.password_min_length).await?,
+        None => password::hash(&unusable_password(), 8).await?,
+    };
     let txn = crate::db::begin_write(db).await?;
     let taken = local_credential::Entity::find()
         .filter(local_credential::Column::LoginUsername.eq(username.as_str()))
         .one(&txn)
         .await?
-        .is_some();
+        .is_some()
+        || app_user::Entity::find()
+            .filter(app_user::Column::Username.eq(username.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
     if taken {
         return Err(AccountError::UsernameTaken(username));
     }
@@ -192,6 +345,10 @@ pub async fn create(db: &DatabaseConnection, auth: &AuthSettings, new: NewAccoun
         password_hash: Set(phc),
         is_enabled: Set(true),
         last_login_at: Set(None),
+        totp_secret: Set(None),
+        totp_pending_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -205,22 +362,38 @@ pub async fn create(db: &DatabaseConnection, auth: &AuthSettings, new: NewAccoun
     replace_networks(&txn, user.id, &networks).await?;
     audit::record(
         &txn,
-        AuditEntry::new(cli(), AuditAction::UserCreated, "app_user", user.id)
+        AuditEntry::new(actor, AuditAction::UserCreated, "app_user", user.id)
             .with("username", username.as_str())
             .with("is_admin", new.is_admin)
-            .with("asns", new.asns.iter().map(|a| a.as_i64()).collect::<Vec<_>>())
-            .with("networks", networks.iter().cloned().collect::<Vec<_>>()),
+            .with(
+                "asns",
+                new.asns.iter().map(|a| a.as_i64()).collect::<Vec<_>>(),
+            )
+            .with("networks", networks.iter().cloned().collect::<Vec<_>>())
+            .with(
+                "password",
+                if new.password.is_some() {
+                    "set"
+                } else {
+                    "link"
+                },
+            ),
     )
     .await?;
+    let link = match new.password {
+        Some(_) => None,
+        None => Some(admin::new_link(&txn, actor, &user).await?),
+    };
     txn.commit().await?;
-    Ok(user)
+    Ok((user, link))
 }
 
-/// `users update`.
+/// Changes an account (`users update`, the account screens).
 pub async fn update(
     db: &DatabaseConnection,
     auth: &AuthSettings,
-    username: &str,
+    actor: Actor,
+    who: Who<'_>,
     changes: AccountChanges,
 ) -> Result<app_user::Model, AccountError> {
     let phc = match &changes.password {
@@ -229,8 +402,16 @@ pub async fn update(
     };
     let email = valid_email(changes.email.clone())?;
     let txn = crate::db::begin_write(db).await?;
-    let credential = credential_of(&txn, username).await?;
-    let user = users::find(&txn, credential.user_id).await?.ok_or_else(|| AccountError::NotFound(username.to_owned()))?;
+    if changes.is_admin == Some(false) {
+        crate::db::lock_admins(&txn).await?;
+    }
+    let (user, credential) = user_of(&txn, who).await?;
+    if phc.is_some() && credential.is_none() {
+        return Err(AccountError::NotLocal(user.username));
+    }
+    if changes.is_admin == Some(false) && user.is_admin {
+        keep_an_admin(&txn, &user).await?;
+    }
     let networks = match &changes.networks {
         Some(raw) => Some(resolve_networks(&txn, raw).await?),
         None => None,
@@ -252,8 +433,8 @@ pub async fn update(
     }
     active.updated_at = Set(now);
     let user = active.update(&txn).await?;
-    if let Some(phc) = phc {
-        let mut c = credential.clone().into_active_model();
+    if let (Some(phc), Some(credential)) = (phc, credential) {
+        let mut c = credential.into_active_model();
         c.password_hash = Set(phc);
         c.updated_at = Set(now);
         c.update(&txn).await?;
@@ -270,8 +451,8 @@ pub async fn update(
     }
     audit::record(
         &txn,
-        AuditEntry::new(cli(), AuditAction::UserUpdated, "app_user", user.id)
-            .with("username", credential.login_username.as_str())
+        AuditEntry::new(actor, AuditAction::UserUpdated, "app_user", user.id)
+            .with("username", user.username.as_str())
             .with("changed", changed),
     )
     .await?;
@@ -279,10 +460,23 @@ pub async fn update(
     Ok(user)
 }
 
-/// `users enable` / `users disable`. Disabling ends the account's sessions.
-pub async fn set_enabled(db: &DatabaseConnection, username: &str, enabled: bool) -> Result<(), AccountError> {
+/// Disables or enables a local account. Disabling ends its sessions, and its API tokens
+/// stop working.
+pub async fn set_enabled(
+    db: &DatabaseConnection,
+    actor: Actor,
+    who: Who<'_>,
+    enabled: bool,
+) -> Result<(), AccountError> {
     let txn = crate::db::begin_write(db).await?;
-    let credential = credential_of(&txn, username).await?;
+    if !enabled {
+        crate::db::lock_admins(&txn).await?;
+    }
+    let (user, credential) = user_of(&txn, who).await?;
+    let credential = credential.ok_or_else(|| AccountError::NotLocal(user.username.clone()))?;
+    if !enabled && user.is_admin && credential.is_enabled {
+        keep_an_admin(&txn, &user).await?;
+    }
     let user_id = credential.user_id;
     let login = credential.login_username.clone();
     let mut c = credential.into_active_model();
@@ -292,35 +486,18 @@ pub async fn set_enabled(db: &DatabaseConnection, username: &str, enabled: bool)
     if !enabled {
         sessions::end_all_for_user(&txn, user_id).await?;
     }
-    let action = if enabled { AuditAction::UserEnabled } else { AuditAction::UserDisabled };
-    audit::record(&txn, AuditEntry::new(cli(), action, "app_user", user_id).with("username", login)).await?;
+    let action = if enabled {
+        AuditAction::UserEnabled
+    } else {
+        AuditAction::UserDisabled
+    };
+    audit::record(
+        &txn,
+        AuditEntry::new(actor, action, "app_user", user_id).with("username", login),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// `users list`: every local account, by username.
-pub async fn list(db: &DatabaseConnection) -> Result<Vec<AccountSummary>, DbErr> {
-    let credentials = local_credential::Entity::find()
-        .find_also_related(app_user::Entity)
-        .order_by_asc(local_credential::Column::LoginUsername)
-        .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(credentials.len());
-    for (credential, user) in credentials {
-        let Some(user) = user else { continue };
-        out.push(AccountSummary {
-            username: credential.login_username,
-            full_name: user.full_name,
-            email: user.email,
-            is_admin: user.is_admin,
-            is_enabled: credential.is_enabled,
-            asns: users::asns(db, user.id).await?.into_iter().map(|a| a.asn).collect(),
-            networks: users::network_restrictions(db, user.id).await?,
-            last_login_at: credential.last_login_at,
-            created_at: user.created_at,
-        });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
