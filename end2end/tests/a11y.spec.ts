@@ -34,9 +34,21 @@ for (const [code, browserLocale] of [["en-US", "en-US"], ["he", "he-IL"]] as con
       await screenshot(page, testInfo, `${code}-empty-dashboard`);
     });
 
+    test("the set-password page explains a spent link in the reader's language", async ({ page }, testInfo) => {
+      await openHydrated(page, "/set-password?token=spent");
+      await expect(page.locator("main h1")).toHaveText(t.set_password.title);
+      await page.locator("#new-password").fill("a long enough password");
+      await page.locator("main form button[type=submit]").click();
+      await expect(page.locator("main [role=alert]")).toContainText(t.errors.invalid_password_link);
+      await expectAccessible(page, "set-password refusal");
+      await screenshot(page, testInfo, `${code}-set-password`);
+    });
+
     test("an operator sent to the admin area is told it is not for them", async ({ page }, testInfo) => {
       await logIn(page, OPERATOR);
-      await page.goto("/admin/requests");
+      // Hydrated first: while the page's split code loads, its <title> is being replaced.
+      await openHydrated(page, "/admin/requests");
+      await page.waitForLoadState("networkidle");
       await expect(page.locator("main h1")).toHaveText(t.admin.no_access_title);
       await expectAccessible(page, "no access");
       await screenshot(page, testInfo, `${code}-no-access`);

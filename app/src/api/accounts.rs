@@ -72,7 +72,7 @@ fn user_id(id: &str) -> Result<uuid::Uuid, AppError> {
 pub async fn my_two_factor() -> Result<TwoFactorStatus, AppError> {
     let session = crate::server::require_session().await?;
     let services = crate::server::services()?;
-    domain::identity::second_factor::view(&services.db, &services.identity, &session.user).await.map_err(AppError::internal)
+    domain::identity::second_factor::view(&services.db, &services.identity, &services.settings.exchange.shortname, &session.user).await.map_err(AppError::internal)
 }
 
 /// Starts the set-up: a new secret and its QR code.

@@ -1,5 +1,6 @@
-//! Two-factor login on the account page (set up with a QR code drawn by the server,
-//! confirm with a first code, recovery codes shown once, turn off with a code), and the
+//! Two-factor login on the account page (set up with a QR code drawn by the server and
+//! shown until a first code confirms it, recovery codes shown once, turn off with a
+//! code), and the
 //! pages around a local login: the code step (`/login/code`) and setting a password
 //! with an admin's link (`/set-password`). Plain forms, so they work before hydration.
 
@@ -39,7 +40,7 @@ pub fn TwoFactorCard() -> impl IntoView {
     let begin = ServerAction::<BeginTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let status = Resource::new(move || (confirm.version().get(), disable.version().get()), |_| my_two_factor());
+    let status = Resource::new(move || (begin.version().get(), confirm.version().get(), disable.version().get()), |_| my_two_factor());
     let i18n = use_i18n();
     view! {
         <section class="card" aria-labelledby="two-factor-title" data-testid="two-factor">
@@ -62,26 +63,30 @@ pub fn TwoFactorCard() -> impl IntoView {
                         Ok(s) => view! {
                             {s.required.then(|| view! { <p class="notice warning" role="status">{tr!(two_factor.required)}</p> })}
                             <p class="caption">{tr!(two_factor.text)}</p>
-                            <ActionForm action=begin>
-                                <button type="submit" class="button">{tr!(two_factor.set_up)}</button>
-                            </ActionForm>
-                            {error_of(begin)}
+                            {match s.pending {
+                                Some(setup) => view! {
+                                    <div class="two-factor-setup">
+                                        <p>{tr!(two_factor.scan)}</p>
+                                        <div class="qr" role="img" aria-label=tr!(two_factor.qr_label) inner_html=setup.qr_svg></div>
+                                        <p class="caption">{tr!(two_factor.or_type)} " " <code class="mono secret" data-testid="totp-secret">{setup.secret}</code></p>
+                                        <ActionForm action=confirm>
+                                            <CodeField id="two-factor-confirm-code"/>
+                                            <button type="submit" class="button">{tr!(two_factor.confirm)}</button>
+                                            {error_of(confirm)}
+                                        </ActionForm>
+                                    </div>
+                                }.into_any(),
+                                None => view! {
+                                    <ActionForm action=begin>
+                                        <button type="submit" class="button">{tr!(two_factor.set_up)}</button>
+                                    </ActionForm>
+                                    {error_of(begin)}
+                                }.into_any(),
+                            }}
                         }.into_any(),
                     }
                 })}
             </Suspense>
-            {move || begin.value().get().and_then(Result::ok).filter(|_| confirm.value().get().is_none_or(|r| r.is_err())).map(|setup| view! {
-                <div class="two-factor-setup">
-                    <p>{tr!(two_factor.scan)}</p>
-                    <div class="qr" role="img" aria-label=tr!(two_factor.qr_label) inner_html=setup.qr_svg></div>
-                    <p class="caption">{tr!(two_factor.or_type)} " " <code class="mono secret" data-testid="totp-secret">{setup.secret}</code></p>
-                    <ActionForm action=confirm>
-                        <CodeField id="two-factor-confirm-code"/>
-                        <button type="submit" class="button">{tr!(two_factor.confirm)}</button>
-                        {error_of(confirm)}
-                    </ActionForm>
-                </div>
-            })}
             {move || confirm.value().get().and_then(Result::ok).map(|codes| view! {
                 <div class="notice success" role="status">
                     <p>{tr!(two_factor.enabled)}</p>

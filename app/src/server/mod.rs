@@ -98,7 +98,8 @@ pub fn refuse_form(error: AppError, page: &str) -> AppError {
         p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
     });
     if plain_form {
-        leptos_axum::redirect(&format!("{page}?error={}", error.code()));
+        let joiner = if page.contains('?') { '&' } else { '?' };
+        leptos_axum::redirect(&format!("{page}{joiner}error={}", error.code()));
     }
     error
 }

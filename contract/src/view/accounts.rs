@@ -47,6 +47,8 @@ pub struct TwoFactorStatus {
     pub recovery_codes_left: u64,
     /// The exchange asks admins to turn it on before admin work.
     pub required: bool,
+    /// A set-up begun and not yet confirmed (so a page without JavaScript can show it).
+    pub pending: Option<TwoFactorSetup>,
 }
 
 /// The set-up's secret, URI and QR code (an SVG document drawn by the server).

@@ -63,20 +63,31 @@ pub async fn status<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> Result<Optio
     Ok(Some(Status { enabled_at: credential.totp_secret.is_some().then_some(credential.totp_enabled_at).flatten(), recovery_codes_left: left }))
 }
 
-/// What the account page shows.
-pub async fn view<C: ConnectionTrait>(conn: &C, identity: &IdentityConfig, user: &app_user::Model) -> Result<contract::view::TwoFactorStatus, DbErr> {
+/// What the account page shows. `issuer` names the exchange in a pending set-up's URI.
+pub async fn view<C: ConnectionTrait>(
+    conn: &C,
+    identity: &IdentityConfig,
+    issuer: &str,
+    user: &app_user::Model,
+) -> Result<contract::view::TwoFactorStatus, DbErr> {
     let status = status(conn, user.id).await?;
+    let credential = local_credential::Entity::find().filter(local_credential::Column::UserId.eq(user.id)).one(conn).await?;
+    let pending = credential
+        .filter(|c| c.totp_secret.is_none())
+        .and_then(|c| c.totp_pending_secret.as_deref().and_then(|secret| totp::setup(secret, &c.login_username, issuer)))
+        .map(Setup::view);
     Ok(contract::view::TwoFactorStatus {
         available: status.is_some(),
         enabled: status.as_ref().is_some_and(|s| s.enabled_at.is_some()),
         enabled_at: status.as_ref().and_then(|s| s.enabled_at).map(crate::clock::rfc3339),
         recovery_codes_left: status.map_or(0, |s| s.recovery_codes_left),
         required: identity.require_totp_for_admins && user.is_admin,
+        pending,
     })
 }
 
-/// Is `user_id` an admin who must turn two-factor login on before using admin
-/// screens and routes (`auth.require_totp_for_admins`, local accounts only)?
+/// Is `user` an admin who must turn two-factor login on before using admin screens and
+/// routes (`auth.require_totp_for_admins`, local accounts only)?
 pub async fn enrolment_required<C: ConnectionTrait>(conn: &C, identity: &IdentityConfig, user: &app_user::Model) -> Result<bool, DbErr> {
     if !identity.require_totp_for_admins || !user.is_admin {
         return Ok(false);

@@ -66,7 +66,7 @@ fn session_only(auth: &Authenticated) -> Result<(), ApiError> {
 #[utoipa::path(get, path = "/api/v1/me/two-factor", tag = "identity",
     responses((status = 200, body = Data<Object>), (status = 401, body = ErrorEnvelope)))]
 pub async fn status(State(state): State<AppState>, auth: Authenticated) -> ApiResult<Data<TwoFactorStatus>> {
-    Ok(Data::new(second_factor::view(&state.services.db, &state.services.identity, &auth.session.user).await?))
+    Ok(Data::new(second_factor::view(&state.services.db, &state.services.identity, &state.services.settings.exchange.shortname, &auth.session.user).await?))
 }
 
 /// Starts the set-up: a new secret with its `otpauth://` URI and QR code (SVG). Nothing

@@ -63,7 +63,7 @@ fn User() -> impl IntoView {
 fn Facts(account: Account) -> impl IntoView {
     view! {
         <div class="page-header">
-            <h1 class="mono">{account.username.clone()}</h1>
+            <h1>{account.username.clone()}</h1>
             <span class="badge">{if account.is_admin { tr!(users.admin) } else { tr!(users.operator) }}</span>
         </div>
         <dl class="facts card">

@@ -95,7 +95,7 @@ fn Users() -> impl IntoView {
                     <label for="new-networks">{tr!(users.networks)}</label>
                     <input id="new-networks" name="networks" type="text" autocomplete="off" placeholder={tr!(users.networks_any)} class="mono"/>
                 </div>
-                <div class="field checkbox">
+                <div class="field checkbox-field">
                     <input id="new-admin" name="is_admin" type="checkbox" value="on"/>
                     <label for="new-admin">{tr!(users.make_admin)}</label>
                 </div>
