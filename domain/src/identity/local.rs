@@ -122,10 +122,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 #[tracing::instrument(skip_all, fields(client = attempt.client_addr))]
-pub async fn login(
-    services: &Services,
-    attempt: LoginAttempt<'_>,
-) -> Result<LoginStep, LoginError> {
+pub async fn login(services: &Services, attempt: LoginAttempt<'_>) -> Result<LoginStep, LoginError> {
     let result = login_inner(services, attempt).await;
     crate::metrics::auth_attempt("local", result.as_ref().map_or_else(|e| e.code().as_str(), |_| "success"));
     result
@@ -138,16 +135,11 @@ async fn reserve(services: &Services, key: &str, client: &str) -> Result<Reserva
         Err(throttled) => {
             // Audited once per window and key: a flood of refusals is one event.
             if throttle::first_refusal_of_window(&services.db, &throttled).await? {
-                let entry = AuditEntry::new(
-                    Actor::System(audit::SystemActor::Web),
-                    AuditAction::AuthLoginThrottled,
-                    "login",
-                    truncate(key, 64),
-                )
-                .with("method", "local")
-                .with("throttle_key", throttled.key.as_stored())
-                .with("retry_after_seconds", throttled.retry_after.0)
-                .with("client_addr", client);
+                let entry = AuditEntry::new(Actor::System(audit::SystemActor::Web), AuditAction::AuthLoginThrottled, "login", truncate(key, 64))
+                    .with("method", "local")
+                    .with("throttle_key", throttled.key.as_stored())
+                    .with("retry_after_seconds", throttled.retry_after.0)
+                    .with("client_addr", client);
                 audit::record(&services.db, entry).await?;
             }
             Err(LoginError::RateLimited(throttled.retry_after))
@@ -155,10 +147,7 @@ async fn reserve(services: &Services, key: &str, client: &str) -> Result<Reserva
     }
 }
 
-async fn login_inner(
-    services: &Services,
-    attempt: LoginAttempt<'_>,
-) -> Result<LoginStep, LoginError> {
+async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<LoginStep, LoginError> {
     let key = normalize_username(attempt.username);
     let client = attempt.client_addr;
     if !services.identity.local_auth_enabled {
@@ -170,10 +159,7 @@ async fn login_inner(
     let credential = if key.is_empty() || key.len() > 255 {
         None
     } else {
-        local_credential::Entity::find()
-            .filter(local_credential::Column::LoginUsername.eq(key.as_str()))
-            .one(&services.db)
-            .await?
+        local_credential::Entity::find().filter(local_credential::Column::LoginUsername.eq(key.as_str())).one(&services.db).await?
     };
     let Ok(matched) = password::verify(attempt.password, credential.as_ref().map(|c| c.password_hash.clone())).await else {
         // Not checked at all, so not a failure either.
@@ -197,21 +183,11 @@ async fn login_inner(
     if credential.totp_secret.is_some() {
         // Neither a success nor a failure yet: the code step counts.
         throttle::release(&services.db, reservation).await?;
-        let challenge = Challenge::new(credential.user_id, Utc::now(), credential.last_login_at)
-            .seal(&services.identity.session_key);
+        let challenge = Challenge::new(credential.user_id, Utc::now(), credential.last_login_at).seal(&services.identity.session_key);
         return Ok(LoginStep::SecondFactor { challenge });
     }
     let txn = crate::db::begin_write(&services.db).await?;
-    let done = open_session(
-        services,
-        &txn,
-        credential,
-        reservation,
-        attempt.previous_token,
-        client,
-        None,
-    )
-    .await?;
+    let done = open_session(services, &txn, credential, reservation, attempt.previous_token, client, None).await?;
     txn.commit().await?;
     Ok(LoginStep::Done(done))
 }
@@ -234,139 +210,61 @@ async fn open_session(
     let mut credential = credential.into_active_model();
     credential.last_login_at = Set(Some(Utc::now()));
     credential.update(txn).await?;
-    let (token, _) = sessions::create(
-        txn,
-        &services.identity.session_key,
-        &services.settings.auth,
-        user_id,
-        AuthMethod::Local,
-    )
-    .await?;
+    let (token, _) = sessions::create(txn, &services.identity.session_key, &services.settings.auth, user_id, AuthMethod::Local).await?;
     throttle::succeeded(txn, reservation).await?;
-    let mut entry = AuditEntry::new(
-        Actor::User(user_id),
-        AuditAction::AuthLoginSucceeded,
-        "app_user",
-        user_id,
-    )
-    .with("method", "local")
-    .with("username", key.as_str())
-    .with("client_addr", client);
+    let mut entry = AuditEntry::new(Actor::User(user_id), AuditAction::AuthLoginSucceeded, "app_user", user_id)
+        .with("method", "local")
+        .with("username", key.as_str())
+        .with("client_addr", client);
     if let Some(passed) = second_factor {
-        entry = entry.with(
-            "second_factor",
-            if passed == Passed::Totp {
-                "totp"
-            } else {
-                "recovery_code"
-            },
-        );
+        entry = entry.with("second_factor", if passed == Passed::Totp { "totp" } else { "recovery_code" });
     }
     audit::record(txn, entry).await?;
     if second_factor == Some(Passed::RecoveryCode) {
-        audit::record(
-            txn,
-            AuditEntry::new(
-                Actor::User(user_id),
-                AuditAction::AuthRecoveryCodeUsed,
-                "app_user",
-                user_id,
-            ),
-        )
-        .await?;
+        audit::record(txn, AuditEntry::new(Actor::User(user_id), AuditAction::AuthRecoveryCodeUsed, "app_user", user_id)).await?;
     }
-    let user = users::find(txn, user_id)
-        .await?
-        .ok_or(sea_orm::DbErr::RecordNotFound("user of credential".into()))?;
+    let user = users::find(txn, user_id).await?.ok_or(sea_orm::DbErr::RecordNotFound("user of credential".into()))?;
     let asns = users::asns(txn, user_id).await?;
-    Ok(LoggedIn {
-        user,
-        asns,
-        token,
-        method: AuthMethod::Local,
-    })
+    Ok(LoggedIn { user, asns, token, method: AuthMethod::Local })
 }
 
 /// The code step of a login with two-factor login on. The challenge proves the password
 /// step passed and is spent by any completed login; wrong codes count in the password
 /// step's throttle (per username and per client).
 #[tracing::instrument(skip_all, fields(client = attempt.client_addr))]
-pub async fn second_step(
-    services: &Services,
-    attempt: CodeAttempt<'_>,
-) -> Result<LoggedIn, LoginError> {
+pub async fn second_step(services: &Services, attempt: CodeAttempt<'_>) -> Result<LoggedIn, LoginError> {
     let result = second_step_inner(services, attempt).await;
-    crate::metrics::auth_attempt(
-        "local_second_factor",
-        result
-            .as_ref()
-            .map_or_else(|e| e.code().as_str(), |_| "success"),
-    );
+    crate::metrics::auth_attempt("local_second_factor", result.as_ref().map_or_else(|e| e.code().as_str(), |_| "success"));
     result
 }
 
-async fn second_step_inner(
-    services: &Services,
-    attempt: CodeAttempt<'_>,
-) -> Result<LoggedIn, LoginError> {
+async fn second_step_inner(services: &Services, attempt: CodeAttempt<'_>) -> Result<LoggedIn, LoginError> {
     if !services.identity.local_auth_enabled {
         return Err(LoginError::LocalAuthDisabled);
     }
     let now = Utc::now();
-    let challenge = Challenge::open(&services.identity.session_key, attempt.challenge, now)
-        .ok_or(LoginError::ChallengeExpired)?;
+    let challenge = Challenge::open(&services.identity.session_key, attempt.challenge, now).ok_or(LoginError::ChallengeExpired)?;
     let credential = local_credential::Entity::find()
         .filter(local_credential::Column::UserId.eq(challenge.user_id))
         .one(&services.db)
         .await?
-        .filter(|c| {
-            c.last_login_at.map_or(0, |t| t.timestamp_millis()) == challenge.last_login
-                && c.totp_secret.is_some()
-        })
+        .filter(|c| c.last_login_at.map_or(0, |t| t.timestamp_millis()) == challenge.last_login && c.totp_secret.is_some())
         .ok_or(LoginError::ChallengeExpired)?;
     let client = attempt.client_addr;
     let reservation = reserve(services, &credential.login_username, client).await?;
     if !credential.is_enabled {
-        refuse(
-            services,
-            &credential.login_username,
-            client,
-            "credential_disabled",
-        )
-        .await?;
+        refuse(services, &credential.login_username, client, "credential_disabled").await?;
         return Err(LoginError::CredentialDisabled);
     }
     let txn = crate::db::begin_write(&services.db).await?;
-    let Some(passed) = second_factor::check(
-        &txn,
-        &services.identity,
-        &credential,
-        attempt.code.trim(),
-        now,
-    )
-    .await?
-    else {
+    let Some(passed) = second_factor::check(&txn, &services.identity, &credential, attempt.code.trim(), now).await? else {
         drop(txn);
-        let entry = AuditEntry::new(
-            Actor::User(credential.user_id),
-            AuditAction::AuthSecondFactorFailed,
-            "app_user",
-            credential.user_id,
-        )
-        .with("client_addr", client);
+        let entry = AuditEntry::new(Actor::User(credential.user_id), AuditAction::AuthSecondFactorFailed, "app_user", credential.user_id)
+            .with("client_addr", client);
         audit::record(&services.db, entry).await?;
         return Err(LoginError::InvalidSecondFactor);
     };
-    let done = open_session(
-        services,
-        &txn,
-        credential,
-        reservation,
-        attempt.previous_token,
-        client,
-        Some(passed),
-    )
-    .await?;
+    let done = open_session(services, &txn, credential, reservation, attempt.previous_token, client, Some(passed)).await?;
     txn.commit().await?;
     Ok(done)
 }

@@ -33,7 +33,10 @@ impl PasswordLink {
     /// The link as the portal at `base` serves it.
     pub fn view(&self, base: &url::Url) -> contract::view::PasswordLinkView {
         let base = base.as_str().trim_end_matches('/');
-        contract::view::PasswordLinkView { url: format!("{base}/set-password?token={}", self.token), expires_at: crate::clock::rfc3339(self.expires_at) }
+        contract::view::PasswordLinkView {
+            url: format!("{base}/set-password?token={}", self.token),
+            expires_at: crate::clock::rfc3339(self.expires_at),
+        }
     }
 }
 
@@ -45,7 +48,8 @@ fn link_hash(token: &str) -> String {
 /// contain it), by username.
 pub async fn list(db: &DatabaseConnection, query: Option<&str>) -> Result<Vec<AccountSummary>, sea_orm::DbErr> {
     let users = app_user::Entity::find().order_by_asc(app_user::Column::Username).all(db).await?;
-    let credentials: HashMap<Uuid, local_credential::Model> = local_credential::Entity::find().all(db).await?.into_iter().map(|c| (c.user_id, c)).collect();
+    let credentials: HashMap<Uuid, local_credential::Model> =
+        local_credential::Entity::find().all(db).await?.into_iter().map(|c| (c.user_id, c)).collect();
     let mut asns: HashMap<Uuid, Vec<i64>> = HashMap::new();
     for a in user_asn::Entity::find().order_by_asc(user_asn::Column::Asn).all(db).await? {
         asns.entry(a.user_id).or_default().push(a.asn);
@@ -111,7 +115,11 @@ pub async fn end_sessions(db: &DatabaseConnection, actor: Actor, who: Who<'_>) -
 
 /// Writes a new link for `user` (earlier unused links stop working), audited.
 pub(super) async fn new_link<C: ConnectionTrait>(conn: &C, actor: Actor, user: &app_user::Model) -> Result<PasswordLink, sea_orm::DbErr> {
-    password_link::Entity::delete_many().filter(password_link::Column::UserId.eq(user.id)).filter(password_link::Column::UsedAt.is_null()).exec(conn).await?;
+    password_link::Entity::delete_many()
+        .filter(password_link::Column::UserId.eq(user.id))
+        .filter(password_link::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let token = URL_SAFE_NO_PAD.encode(raw);
@@ -180,8 +188,11 @@ pub async fn set_password_with_link(
     used.used_at = Set(Some(now));
     used.update(&txn).await?;
     sessions::end_all_for_user(&txn, user.id).await?;
-    audit::record(&txn, AuditEntry::new(Actor::User(user.id), AuditAction::UserPasswordSet, "app_user", user.id).with("username", user.username.as_str()))
-        .await?;
+    audit::record(
+        &txn,
+        AuditEntry::new(Actor::User(user.id), AuditAction::UserPasswordSet, "app_user", user.id).with("username", user.username.as_str()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }

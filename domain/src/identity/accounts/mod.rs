@@ -4,27 +4,21 @@
 //! nobody can remove the last enabled admin.
 
 mod admin;
+mod rules;
 
-pub use admin::{
-    end_sessions, find, issue_password_link, list, set_password_with_link, PasswordLink,
-    PASSWORD_LINK_HOURS,
-};
+use rules::{clean_name, keep_an_admin, replace_local_asns, replace_networks, resolve_networks, unusable_password, valid_email, valid_username};
 
-use std::collections::BTreeSet;
+pub use admin::{end_sessions, find, issue_password_link, list, set_password_with_link, PasswordLink, PASSWORD_LINK_HOURS};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use secrecy::SecretString;
 use uuid::Uuid;
 
 use super::local::normalize_username;
 use super::{password, sessions, users};
 use crate::audit::{self, Actor, AuditAction, AuditEntry, SystemActor};
-use crate::entities::user_asn::AsnSource;
-use crate::entities::{app_user, local_credential, user_network_access, zt_network};
+use crate::entities::{app_user, local_credential};
 use crate::settings::AuthSettings;
 use crate::types::Asn;
 
@@ -62,9 +56,7 @@ impl AccountError {
             Self::UsernameTaken(_) => (C::UsernameTaken, Some("username")),
             Self::InvalidUsername(_) => (C::ValidationError, Some("username")),
             Self::NotFound(_) => (C::NotFound, None),
-            Self::UnknownNetwork(_) | Self::AmbiguousNetwork(_) => {
-                (C::ValidationError, Some("networks"))
-            }
+            Self::UnknownNetwork(_) | Self::AmbiguousNetwork(_) => (C::ValidationError, Some("networks")),
             Self::InvalidEmail(_) => (C::ValidationError, Some("email")),
             Self::Password(_) => (C::ValidationError, Some("password")),
             Self::LastAdmin(_) => (C::LastAdmin, None),
@@ -166,132 +158,20 @@ impl AccountSummary {
     }
 }
 
-fn valid_username(raw: &str) -> Result<String, AccountError> {
-    let name = normalize_username(raw);
-    let ok = (1..=64).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
-        && !name.starts_with("peeringdb-");
-    ok.then_some(name).ok_or_else(|| AccountError::InvalidUsername(raw.to_owned()))
-}
-
-fn valid_email(raw: Option<String>) -> Result<Option<String>, AccountError> {
-    match raw.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) {
-        None => Ok(None),
-        Some(e) if e.len() <= 320 && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) => Ok(Some(e)),
-        Some(e) => Err(AccountError::InvalidEmail(e)),
-    }
-}
-
-fn clean_name(raw: Option<String>) -> Option<String> {
-    raw.map(|n| n.trim().chars().take(255).collect::<String>()).filter(|n| !n.is_empty())
-}
-
-/// A full id or a configured suffix → the id of an active network.
-async fn resolve_network<C: ConnectionTrait>(conn: &C, raw: &str) -> Result<String, AccountError> {
-    let wanted = raw.trim().to_ascii_lowercase();
-    let active = zt_network::Entity::find().filter(zt_network::Column::IsActive.eq(true)).all(conn).await?;
-    let matches: Vec<_> = match wanted.len() {
-        16 => active.iter().filter(|n| n.id == wanted).collect(),
-        6 => active.iter().filter(|n| n.id.ends_with(&wanted)).collect(),
-        _ => Vec::new(),
-    };
-    match matches.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => Err(AccountError::UnknownNetwork(raw.to_owned())),
-        _ => Err(AccountError::AmbiguousNetwork(raw.to_owned())),
-    }
-}
-
-async fn resolve_networks<C: ConnectionTrait>(conn: &C, raw: &[String]) -> Result<BTreeSet<String>, AccountError> {
-    let mut ids = BTreeSet::new();
-    for r in raw {
-        ids.insert(resolve_network(conn, r).await?);
-    }
-    Ok(ids)
-}
-
-async fn replace_local_asns<C: ConnectionTrait>(conn: &C, user_id: Uuid, asns: &[Asn]) -> Result<(), DbErr> {
-    let grants: Vec<users::AsnGrant> = asns.iter().map(|asn| users::AsnGrant { asn: *asn, net_id: None, net_name: None }).collect();
-    users::replace_asns(conn, user_id, AsnSource::Local, &grants).await
-}
-
-async fn replace_networks<C: ConnectionTrait>(conn: &C, user_id: Uuid, networks: &BTreeSet<String>) -> Result<(), DbErr> {
-    user_network_access::Entity::delete_many()
-        .filter(user_network_access::Column::UserId.eq(user_id))
-        .exec(conn)
-        .await?;
-    for network in networks {
-        user_network_access::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(user_id),
-            zt_network_id: Set(network.clone()),
-            created_at: Set(Utc::now()),
-        }
-        .insert(conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// The account `who` names, with its local credential if it has one.
-pub async fn user_of<C: ConnectionTrait>(
-    conn: &C,
-    who: Who<'_>,
-) -> Result<(app_user::Model, Option<local_credential::Model>), AccountError> {
+pub async fn user_of<C: ConnectionTrait>(conn: &C, who: Who<'_>) -> Result<(app_user::Model, Option<local_credential::Model>), AccountError> {
     let user = match who {
         Who::Id(id) => users::find(conn, id).await?,
-        Who::Username(name) => {
-            app_user::Entity::find()
-                .filter(app_user::Column::Username.eq(normalize_username(name)))
-                .one(conn)
-                .await?
-        }
+        Who::Username(name) => app_user::Entity::find().filter(app_user::Column::Username.eq(normalize_username(name))).one(conn).await?,
     };
     let user = user.ok_or_else(|| AccountError::NotFound(who.to_string()))?;
-    let credential = local_credential::Entity::find()
-        .filter(local_credential::Column::UserId.eq(user.id))
-        .one(conn)
-        .await?;
+    let credential = local_credential::Entity::find().filter(local_credential::Column::UserId.eq(user.id)).one(conn).await?;
     Ok((user, credential))
 }
 
 /// The operator CLI, as the audit trail names it.
 pub fn cli() -> Actor {
     Actor::System(SystemActor::Cli)
-}
-
-/// An admin who is enabled: what the last-admin rule counts.
-async fn enabled_admins<C: ConnectionTrait>(conn: &C) -> Result<Vec<Uuid>, DbErr> {
-    let admins = app_user::Entity::find()
-        .filter(app_user::Column::IsAdmin.eq(true))
-        .find_also_related(local_credential::Entity)
-        .all(conn)
-        .await?;
-    Ok(admins
-        .into_iter()
-        .filter(|(_, c)| c.as_ref().is_none_or(|c| c.is_enabled))
-        .map(|(u, _)| u.id)
-        .collect())
-}
-
-/// Refuses to take `user` out of the enabled admins when nobody else is one. Called
-/// after [`crate::db::lock_admins`], so concurrent demotions see each other.
-async fn keep_an_admin<C: ConnectionTrait>(
-    conn: &C,
-    user: &app_user::Model,
-) -> Result<(), AccountError> {
-    if enabled_admins(conn).await?.iter().all(|id| *id == user.id) {
-        return Err(AccountError::LastAdmin(user.username.clone()));
-    }
-    Ok(())
-}
-
-/// A password nobody knows, for an account that waits for its set-password link.
-fn unusable_password() -> SecretString {
-    use rand::RngCore;
-    let mut raw = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    SecretString::from(raw.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 /// Creates a local account. Without a password, the answer carries the account's first
@@ -309,16 +189,8 @@ pub async fn create(
         None => password::hash(&unusable_password(), 8).await?,
     };
     let txn = crate::db::begin_write(db).await?;
-    let taken = local_credential::Entity::find()
-        .filter(local_credential::Column::LoginUsername.eq(username.as_str()))
-        .one(&txn)
-        .await?
-        .is_some()
-        || app_user::Entity::find()
-            .filter(app_user::Column::Username.eq(username.as_str()))
-            .one(&txn)
-            .await?
-            .is_some();
+    let taken = local_credential::Entity::find().filter(local_credential::Column::LoginUsername.eq(username.as_str())).one(&txn).await?.is_some()
+        || app_user::Entity::find().filter(app_user::Column::Username.eq(username.as_str())).one(&txn).await?.is_some();
     if taken {
         return Err(AccountError::UsernameTaken(username));
     }
@@ -365,19 +237,9 @@ pub async fn create(
         AuditEntry::new(actor, AuditAction::UserCreated, "app_user", user.id)
             .with("username", username.as_str())
             .with("is_admin", new.is_admin)
-            .with(
-                "asns",
-                new.asns.iter().map(|a| a.as_i64()).collect::<Vec<_>>(),
-            )
+            .with("asns", new.asns.iter().map(|a| a.as_i64()).collect::<Vec<_>>())
             .with("networks", networks.iter().cloned().collect::<Vec<_>>())
-            .with(
-                "password",
-                if new.password.is_some() {
-                    "set"
-                } else {
-                    "link"
-                },
-            ),
+            .with("password", if new.password.is_some() { "set" } else { "link" }),
     )
     .await?;
     let link = match new.password {
@@ -451,9 +313,7 @@ pub async fn update(
     }
     audit::record(
         &txn,
-        AuditEntry::new(actor, AuditAction::UserUpdated, "app_user", user.id)
-            .with("username", user.username.as_str())
-            .with("changed", changed),
+        AuditEntry::new(actor, AuditAction::UserUpdated, "app_user", user.id).with("username", user.username.as_str()).with("changed", changed),
     )
     .await?;
     txn.commit().await?;
@@ -462,12 +322,7 @@ pub async fn update(
 
 /// Disables or enables a local account. Disabling ends its sessions, and its API tokens
 /// stop working.
-pub async fn set_enabled(
-    db: &DatabaseConnection,
-    actor: Actor,
-    who: Who<'_>,
-    enabled: bool,
-) -> Result<(), AccountError> {
+pub async fn set_enabled(db: &DatabaseConnection, actor: Actor, who: Who<'_>, enabled: bool) -> Result<(), AccountError> {
     let txn = crate::db::begin_write(db).await?;
     if !enabled {
         crate::db::lock_admins(&txn).await?;
@@ -486,37 +341,8 @@ pub async fn set_enabled(
     if !enabled {
         sessions::end_all_for_user(&txn, user_id).await?;
     }
-    let action = if enabled {
-        AuditAction::UserEnabled
-    } else {
-        AuditAction::UserDisabled
-    };
-    audit::record(
-        &txn,
-        AuditEntry::new(actor, action, "app_user", user_id).with("username", login),
-    )
-    .await?;
+    let action = if enabled { AuditAction::UserEnabled } else { AuditAction::UserDisabled };
+    audit::record(&txn, AuditEntry::new(actor, action, "app_user", user_id).with("username", login)).await?;
     txn.commit().await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn usernames_are_normalised_and_checked() {
-        assert_eq!(valid_username("  Alice.Ops ").unwrap(), "alice.ops");
-        for bad in ["", "has space", "peeringdb-3", "ünïcode", &"x".repeat(65)] {
-            assert!(valid_username(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn emails_need_a_local_part_and_a_domain() {
-        assert_eq!(valid_email(Some(" noc@example.net ".into())).unwrap().as_deref(), Some("noc@example.net"));
-        assert_eq!(valid_email(Some("".into())).unwrap(), None);
-        assert!(valid_email(Some("noc".into())).is_err());
-        assert!(valid_email(Some("@example.net".into())).is_err());
-    }
 }
