@@ -179,11 +179,30 @@ fn detail(
     })
 }
 
-/// An audit event of a member's own request as the member sees it: lifecycle events
-/// only, admins as "the exchange", and no internal detail (full error texts, route
+/// An audit event of a member's own request as the member sees it: the lifecycle events
+/// members act on (an explicit list, so a new internal action stays internal), admins as "the exchange", and no internal detail (full error texts, route
 /// server replies, drift findings).
 fn member_line(event: &audit_event::Model, requester: Uuid) -> Option<AuditLine> {
-    if !event.action.starts_with("join_request.") {
+    use AuditAction as A;
+    let shown = [
+        A::JoinRequestCreated,
+        A::JoinRequestApproved,
+        A::JoinRequestRejected,
+        A::JoinRequestRetried,
+        A::JoinRequestProvisioningStarted,
+        A::JoinRequestActivated,
+        A::JoinRequestFailed,
+        A::JoinRequestWithdrawn,
+        A::JoinRequestOffboardingStarted,
+        A::JoinRequestRemoved,
+        A::JoinRequestSuspended,
+        A::JoinRequestResumed,
+        A::JoinRequestNodeReplaced,
+        A::JoinRequestAffiliationLost,
+        A::JoinRequestAffiliationDecided,
+        A::JoinRequestEstablished,
+    ];
+    if !AuditAction::parse(&event.action).is_some_and(|a| shown.contains(&a)) {
         return None;
     }
     let mut line = audit_line(event, &HashMap::new());

@@ -1,7 +1,9 @@
 //! Two-factor login and account administration: the TOTP secret of a local account
 //! (pending while it is being set up, then confirmed) with the last time step a code was
 //! accepted for (a code is taken once); single-use recovery codes, stored as hashes; and
-//! set-password links an admin hands to a new or locked-out user, stored as hashes.
+//! set-password links an admin hands to a new or locked-out user, stored as hashes; and
+//! whether an account still waits for its first password (such an admin does not count
+//! as the one who remains).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -22,6 +24,7 @@ enum LocalCredential {
     TotpPendingSecret,
     TotpEnabledAt,
     TotpLastStep,
+    AwaitingPassword,
 }
 
 #[derive(DeriveIden)]
@@ -59,6 +62,7 @@ impl MigrationTrait for Migration {
             string_len_null(LocalCredential::TotpPendingSecret, 64),
             timestamp_with_time_zone_null(LocalCredential::TotpEnabledAt),
             big_integer_null(LocalCredential::TotpLastStep),
+            boolean(LocalCredential::AwaitingPassword).default(false).to_owned(),
         ];
         for mut column in columns {
             manager.alter_table(Table::alter().table(LocalCredential::Table).add_column(&mut column).to_owned()).await?;
@@ -98,7 +102,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table(PasswordLink::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(RecoveryCode::Table).to_owned()).await?;
-        for column in [LocalCredential::TotpLastStep, LocalCredential::TotpEnabledAt, LocalCredential::TotpPendingSecret, LocalCredential::TotpSecret] {
+        for column in [LocalCredential::AwaitingPassword, LocalCredential::TotpLastStep, LocalCredential::TotpEnabledAt, LocalCredential::TotpPendingSecret, LocalCredential::TotpSecret] {
             manager.alter_table(Table::alter().table(LocalCredential::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())

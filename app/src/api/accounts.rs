@@ -27,6 +27,7 @@ fn second_factor_error(error: domain::identity::second_factor::SecondFactorError
     use domain::identity::second_factor::SecondFactorError;
     let error = match error {
         SecondFactorError::Database(e) => AppError::internal(e),
+        SecondFactorError::RateLimited(seconds) => AppError::Refused { code: contract::ErrorCode::RateLimited, retry_after: Some(seconds), detail: None },
         other => AppError::refused(other.code()),
     };
     crate::server::refuse_form(error, "/account")
@@ -97,7 +98,10 @@ pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
 pub async fn disable_two_factor(code: String) -> Result<(), AppError> {
     let session = crate::server::require_session().await?;
     let services = crate::server::services()?;
-    domain::identity::second_factor::turn_off(&services.db, &services.identity, &session.user, &code, chrono::Utc::now()).await.map_err(second_factor_error)
+    let client = crate::server::client_addr();
+    domain::identity::second_factor::turn_off(&services.db, &services.identity, &services.settings.auth, &session.user, &code, &client, chrono::Utc::now())
+        .await
+        .map_err(second_factor_error)
 }
 
 /// Sets a password with an admin's link, then goes to the login page.

@@ -30,7 +30,8 @@ pub async fn choose_listing(asn: u32, details: Option<String>) -> Result<(), App
 
     let session = crate::server::require_session().await?;
     let services = crate::server::services()?;
-    match set(&services, session.user.id, session.user.is_admin, asn, details.is_some()).await {
+    let admin = domain::identity::second_factor::acts_as_admin(&services.db, &services.identity, &session.user).await.map_err(AppError::internal)?;
+    match set(&services, session.user.id, admin, asn, details.is_some()).await {
         Ok(_) => Ok(()),
         Err(ListingError::NotHeld) => Err(AppError::refused(contract::ErrorCode::AsnNotAuthorized)),
         Err(ListingError::Database(e)) => Err(AppError::internal(e)),

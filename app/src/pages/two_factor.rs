@@ -52,7 +52,7 @@ pub fn TwoFactorCard() -> impl IntoView {
                         Ok(s) if !s.available => view! { <p class="caption">{tr!(two_factor.peeringdb)}</p> }.into_any(),
                         Ok(s) if s.enabled => view! {
                             <p><span class="status status-active">{tr!(two_factor.on)}</span></p>
-                            <p class="caption">{move || t_string!(i18n, two_factor.codes_left, count = s.recovery_codes_left).to_string()}</p>
+                            <p class="caption">{move || t_string!(i18n, two_factor.codes_left, count = s.recovery_codes_left.to_string()).to_string()}</p>
                             <ActionForm action=disable>
                                 <h3>{tr!(two_factor.turn_off)}</h3>
                                 <CodeField id="two-factor-off-code"/>

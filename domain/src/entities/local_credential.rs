@@ -23,6 +23,8 @@ pub struct Model {
     pub totp_enabled_at: Option<DateTimeUtc>,
     /// The last time step a code was accepted for: a code is taken once.
     pub totp_last_step: Option<i64>,
+    /// Created without a password: nobody can log in until its set-password link is used.
+    pub awaiting_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -183,13 +183,19 @@ async fn login_inner(services: &Services, attempt: LoginAttempt<'_>) -> Result<L
     if credential.totp_secret.is_some() {
         // Neither a success nor a failure yet: the code step counts.
         throttle::release(&services.db, reservation).await?;
-        let challenge = Challenge::new(credential.user_id, Utc::now(), credential.last_login_at).seal(&services.identity.session_key);
+        let challenge = Challenge::new(credential.user_id, Utc::now(), stamp(&credential)).seal(&services.identity.session_key);
         return Ok(LoginStep::SecondFactor { challenge });
     }
     let txn = crate::db::begin_write(&services.db).await?;
     let done = open_session(services, &txn, credential, reservation, attempt.previous_token, client, None).await?;
     txn.commit().await?;
     Ok(LoginStep::Done(done))
+}
+
+/// What a login challenge is bound to: the account's last login, last change and
+/// two-factor set-up.
+fn stamp(credential: &local_credential::Model) -> i64 {
+    Challenge::stamp(&[credential.last_login_at, Some(credential.updated_at), credential.totp_enabled_at])
 }
 
 /// The session of a login that passed every step, in its transaction.
@@ -207,9 +213,26 @@ async fn open_session(
     }
     let user_id = credential.user_id;
     let key = credential.login_username.clone();
-    let mut credential = credential.into_active_model();
-    credential.last_login_at = Set(Some(Utc::now()));
-    credential.update(txn).await?;
+    if second_factor.is_some() {
+        // Conditional on the last login the challenge was issued for: of two code steps
+        // racing with one challenge, one opens a session.
+        let spent = local_credential::Entity::update_many()
+            .col_expr(local_credential::Column::LastLoginAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
+            .filter(local_credential::Column::Id.eq(credential.id))
+            .filter(match credential.last_login_at {
+                Some(at) => local_credential::Column::LastLoginAt.eq(at),
+                None => local_credential::Column::LastLoginAt.is_null(),
+            })
+            .exec(txn)
+            .await?;
+        if spent.rows_affected != 1 {
+            return Err(LoginError::ChallengeExpired);
+        }
+    } else {
+        let mut credential = credential.into_active_model();
+        credential.last_login_at = Set(Some(Utc::now()));
+        credential.update(txn).await?;
+    }
     let (token, _) = sessions::create(txn, &services.identity.session_key, &services.settings.auth, user_id, AuthMethod::Local).await?;
     throttle::succeeded(txn, reservation).await?;
     let mut entry = AuditEntry::new(Actor::User(user_id), AuditAction::AuthLoginSucceeded, "app_user", user_id)
@@ -248,7 +271,7 @@ async fn second_step_inner(services: &Services, attempt: CodeAttempt<'_>) -> Res
         .filter(local_credential::Column::UserId.eq(challenge.user_id))
         .one(&services.db)
         .await?
-        .filter(|c| c.last_login_at.map_or(0, |t| t.timestamp_millis()) == challenge.last_login && c.totp_secret.is_some())
+        .filter(|c| stamp(c) == challenge.stamp && c.totp_secret.is_some())
         .ok_or(LoginError::ChallengeExpired)?;
     let client = attempt.client_addr;
     let reservation = reserve(services, &credential.login_username, client).await?;

@@ -26,6 +26,9 @@ pub enum SecondFactorError {
     NotStarted,
     #[error("the code is wrong, expired or already used")]
     InvalidCode,
+    /// Too many wrong codes (or passwords) for this account or client lately.
+    #[error("too many failed attempts; retry in {0} s")]
+    RateLimited(u64),
     #[error(transparent)]
     Database(#[from] DbErr),
 }
@@ -37,6 +40,7 @@ impl SecondFactorError {
         match self {
             Self::NotLocal | Self::AlreadyOn | Self::NotOn | Self::NotStarted => C::ValidationError,
             Self::InvalidCode => C::InvalidSecondFactor,
+            Self::RateLimited(_) => C::RateLimited,
             Self::Database(_) => C::InternalError,
         }
     }
@@ -94,6 +98,24 @@ pub async fn enrolment_required<C: ConnectionTrait>(conn: &C, identity: &Identit
     }
     let credential = local_credential::Entity::find().filter(local_credential::Column::UserId.eq(user.id)).one(conn).await?;
     Ok(credential.is_some_and(|c| c.totp_secret.is_none()))
+}
+
+/// May `user` act as an admin now: an admin who need not enrol first.
+pub async fn acts_as_admin<C: ConnectionTrait>(conn: &C, identity: &IdentityConfig, user: &app_user::Model) -> Result<bool, DbErr> {
+    Ok(user.is_admin && !enrolment_required(conn, identity, user).await?)
+}
+
+/// Admin-scope tokens stop when their owner's second factor goes away.
+async fn revoke_admin_tokens<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> Result<u64, DbErr> {
+    use crate::entities::api_token;
+    let done = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::Scope.eq(super::tokens::TokenScope::Admin.as_str()))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 impl Setup {
@@ -225,30 +247,44 @@ async fn clear<C: ConnectionTrait>(conn: &C, credential: local_credential::Model
 }
 
 /// Turns the person's own two-factor login off; takes a current code or a recovery code.
+/// Wrong codes count in the login throttle (per username and client) and are audited;
+/// the person's admin-scope tokens are revoked.
 pub async fn turn_off(
     db: &DatabaseConnection,
     identity: &IdentityConfig,
+    auth: &crate::settings::AuthSettings,
     user: &app_user::Model,
     code: &str,
+    client: &str,
     now: DateTime<Utc>,
 ) -> Result<(), SecondFactorError> {
-    let txn = crate::db::begin_write(db).await?;
-    let credential = credential(&txn, user.id).await?;
+    let credential = credential(db, user.id).await?;
     if credential.totp_secret.is_none() {
         return Err(SecondFactorError::NotOn);
     }
+    let reservation = match super::throttle::reserve(db, auth, &credential.login_username, client).await? {
+        Ok(reservation) => reservation,
+        Err(throttled) => return Err(SecondFactorError::RateLimited(throttled.retry_after.0)),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let credential = self::credential(&txn, user.id).await?;
     if check(&txn, identity, &credential, code, now).await?.is_none() {
+        drop(txn);
+        let entry = AuditEntry::new(Actor::User(user.id), AuditAction::AuthSecondFactorFailed, "app_user", user.id).with("step", "turn_off");
+        audit::record(db, entry).await?;
         return Err(SecondFactorError::InvalidCode);
     }
     let credential = self::credential(&txn, user.id).await?;
     clear(&txn, credential).await?;
-    audit::record(&txn, AuditEntry::new(Actor::User(user.id), AuditAction::AuthTotpDisabled, "app_user", user.id)).await?;
+    let revoked = revoke_admin_tokens(&txn, user.id).await?;
+    super::throttle::succeeded(&txn, reservation).await?;
+    audit::record(&txn, AuditEntry::new(Actor::User(user.id), AuditAction::AuthTotpDisabled, "app_user", user.id).with("admin_tokens_revoked", revoked)).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// An admin (or the CLI) turns a user's two-factor login off, for a lost authenticator;
-/// the user's sessions end.
+/// the user's sessions end and their admin-scope tokens are revoked.
 pub async fn reset<C: ConnectionTrait>(conn: &C, actor: Actor, user_id: Uuid) -> Result<(), SecondFactorError> {
     let credential = credential(conn, user_id).await?;
     if credential.totp_secret.is_none() && credential.totp_pending_secret.is_none() {
@@ -257,6 +293,8 @@ pub async fn reset<C: ConnectionTrait>(conn: &C, actor: Actor, user_id: Uuid) ->
     let username = credential.login_username.clone();
     clear(conn, credential).await?;
     super::sessions::end_all_for_user(conn, user_id).await?;
-    audit::record(conn, AuditEntry::new(actor, AuditAction::AuthTotpReset, "app_user", user_id).with("username", username)).await?;
+    let revoked = revoke_admin_tokens(conn, user_id).await?;
+    let entry = AuditEntry::new(actor, AuditAction::AuthTotpReset, "app_user", user_id).with("username", username).with("admin_tokens_revoked", revoked);
+    audit::record(conn, entry).await?;
     Ok(())
 }

@@ -100,13 +100,14 @@ pub fn is_recovery_code(code: &str) -> bool {
     code.chars().filter(char::is_ascii_alphanumeric).count() == 12
 }
 
-/// The password step's proof, handed to the code step: the user, an expiry, and the
-/// account's last login, so the challenge is spent once any login completes.
+/// The password step's proof, handed to the code step: the user, an expiry, and a stamp
+/// of the account's login state (last login, last change, two-factor set-up), so the
+/// challenge is spent once any login completes or the account changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
     pub user_id: Uuid,
     pub expires_at: i64,
-    pub last_login: i64,
+    pub stamp: i64,
 }
 
 fn mac(key: &SessionKey, payload: &str) -> String {
@@ -114,13 +115,21 @@ fn mac(key: &SessionKey, payload: &str) -> String {
 }
 
 impl Challenge {
-    pub fn new(user_id: Uuid, now: DateTime<Utc>, last_login: Option<DateTime<Utc>>) -> Self {
-        Self { user_id, expires_at: now.timestamp() + CHALLENGE_SECONDS, last_login: last_login.map_or(0, |t| t.timestamp_millis()) }
+    pub fn new(user_id: Uuid, now: DateTime<Utc>, stamp: i64) -> Self {
+        Self { user_id, expires_at: now.timestamp() + CHALLENGE_SECONDS, stamp }
+    }
+
+    /// The stamp of a login state: changes when any of these times does.
+    pub fn stamp(times: &[Option<DateTime<Utc>>]) -> i64 {
+        use sha2::{Digest, Sha256};
+        let text: Vec<String> = times.iter().map(|t| t.map_or(0, |t| t.timestamp_micros()).to_string()).collect();
+        let digest = Sha256::digest(text.join(":").as_bytes());
+        i64::from_be_bytes(digest[..8].try_into().expect("eight bytes"))
     }
 
     /// `payload.mac`, both URL-safe.
     pub fn seal(&self, key: &SessionKey) -> String {
-        let payload = URL_SAFE_NO_PAD.encode(format!("{}.{}.{}", self.user_id, self.expires_at, self.last_login));
+        let payload = URL_SAFE_NO_PAD.encode(format!("{}.{}.{}", self.user_id, self.expires_at, self.stamp));
         let mac = mac(key, &payload);
         format!("{payload}.{mac}")
     }
@@ -134,7 +143,7 @@ impl Challenge {
         let text = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
         let mut parts = text.split('.');
         let challenge =
-            Self { user_id: Uuid::parse_str(parts.next()?).ok()?, expires_at: parts.next()?.parse().ok()?, last_login: parts.next()?.parse().ok()? };
+            Self { user_id: Uuid::parse_str(parts.next()?).ok()?, expires_at: parts.next()?.parse().ok()?, stamp: parts.next()?.parse().ok()? };
         (parts.next().is_none() && challenge.expires_at > now.timestamp()).then_some(challenge)
     }
 }
@@ -193,14 +202,15 @@ mod tests {
     fn challenges_are_signed_and_expire() {
         let key = SessionKey::new(SecretString::from("k".repeat(32)));
         let now = Utc::now();
-        let c = Challenge::new(Uuid::new_v4(), now, Some(now));
+        let c = Challenge::new(Uuid::new_v4(), now, Challenge::stamp(&[Some(now), None]));
+        assert_ne!(c.stamp, Challenge::stamp(&[Some(now), Some(now)]), "any time changes the stamp");
         let sealed = c.seal(&key);
         assert_eq!(Challenge::open(&key, &sealed, now), Some(c.clone()));
         assert_eq!(Challenge::open(&key, &sealed, now + chrono::Duration::seconds(CHALLENGE_SECONDS)), None);
         let other = SessionKey::new(SecretString::from("o".repeat(32)));
         assert_eq!(Challenge::open(&other, &sealed, now), None);
         let (payload, mac) = sealed.split_once('.').unwrap();
-        let forged = format!("{}.{mac}", URL_SAFE_NO_PAD.encode(format!("{}.{}.{}", Uuid::new_v4(), c.expires_at, c.last_login)));
+        let forged = format!("{}.{mac}", URL_SAFE_NO_PAD.encode(format!("{}.{}.{}", Uuid::new_v4(), c.expires_at, c.stamp)));
         assert_ne!(payload, forged.split_once('.').unwrap().0);
         assert_eq!(Challenge::open(&key, &forged, now), None);
     }

@@ -104,7 +104,7 @@ fn asn(text: &str) -> ApiResult<u32> {
         (status = 403, body = ErrorEnvelope)))]
 pub async fn show_listing(State(state): State<AppState>, auth: Authenticated, Path(text): Path<String>) -> ApiResult<Data<ListingBody>> {
     let user = &auth.session.user;
-    let listing = listing::get(&state.services, user.id, auth.is_admin(), asn(&text)?).await?;
+    let listing = listing::get(&state.services, user.id, auth.acts_as_admin(&state).await?, asn(&text)?).await?;
     Ok(Data::new(ListingBody { listing }))
 }
 
@@ -119,7 +119,7 @@ pub async fn set_listing(
     ApiJson(body): ApiJson<SetListingBody>,
 ) -> ApiResult<Data<ListingBody>> {
     let user = &auth.session.user;
-    let listing = listing::set(&state.services, user.id, auth.is_admin(), asn(&text)?, body.details).await?;
+    let listing = listing::set(&state.services, user.id, auth.acts_as_admin(&state).await?, asn(&text)?, body.details).await?;
     Ok(Data::new(ListingBody { listing }))
 }
 

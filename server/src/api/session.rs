@@ -44,6 +44,13 @@ impl Authenticated {
     pub fn is_admin(&self) -> bool {
         self.session.user.is_admin && self.scope.is_none_or(|s| s == TokenScope::Admin)
     }
+
+    /// [`Self::is_admin`], and not held back by the two-factor enrolment an admin owes
+    /// (`auth.require_totp_for_admins`): for routes where admins see more than members.
+    pub async fn acts_as_admin(&self, state: &AppState) -> Result<bool, sea_orm::DbErr> {
+        let services = &state.services;
+        Ok(self.is_admin() && domain::identity::second_factor::acts_as_admin(&services.db, &services.identity, &self.session.user).await?)
+    }
 }
 
 impl FromRequestParts<AppState> for Authenticated {
@@ -83,14 +90,7 @@ impl FromRequestParts<AppState> for Admin {
             return Err(ApiError::forbidden());
         }
         let services = &state.services;
-        if auth.scope.is_none()
-            && domain::identity::second_factor::enrolment_required(
-                &services.db,
-                &services.identity,
-                &auth.session.user,
-            )
-            .await?
-        {
+        if domain::identity::second_factor::enrolment_required(&services.db, &services.identity, &auth.session.user).await? {
             return Err(ApiError::new(
                 contract::ErrorCode::SecondFactorEnrolmentRequired,
                 "Turn on two-factor login on your account page before using the admin routes.",

@@ -11,13 +11,15 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::json::{ApiJson, Data};
-use super::session::Authenticated;
+use super::session::{client_addr, Authenticated};
+use axum::http::request::Parts;
 use crate::http::AppState;
 
 impl From<SecondFactorError> for ApiError {
     fn from(error: SecondFactorError) -> Self {
         match error {
             SecondFactorError::Database(e) => e.into(),
+            SecondFactorError::RateLimited(seconds) => ApiError::rate_limited(seconds),
             other => ApiError::new(other.code(), other.to_string()),
         }
     }
@@ -66,7 +68,13 @@ fn session_only(auth: &Authenticated) -> Result<(), ApiError> {
 #[utoipa::path(get, path = "/api/v1/me/two-factor", tag = "identity",
     responses((status = 200, body = Data<Object>), (status = 401, body = ErrorEnvelope)))]
 pub async fn status(State(state): State<AppState>, auth: Authenticated) -> ApiResult<Data<TwoFactorStatus>> {
-    Ok(Data::new(second_factor::view(&state.services.db, &state.services.identity, &state.services.settings.exchange.shortname, &auth.session.user).await?))
+    let services = &state.services;
+    let mut status = second_factor::view(&services.db, &services.identity, &services.settings.exchange.shortname, &auth.session.user).await?;
+    if auth.scope.is_some() {
+        // A pending secret is for the browser that is setting it up.
+        status.pending = None;
+    }
+    Ok(Data::new(status))
 }
 
 /// Starts the set-up: a new secret with its `otpauth://` URI and QR code (SVG). Nothing
@@ -90,13 +98,15 @@ pub async fn confirm(State(state): State<AppState>, auth: Authenticated, ApiJson
     Ok(Data::new(RecoveryCodesBody { recovery_codes: codes }))
 }
 
-/// Turns two-factor login off; takes a current code or a recovery code.
+/// Turns two-factor login off; takes a current code or a recovery code. Wrong codes count
+/// towards the login limits; the caller's admin-scope tokens are revoked.
 #[utoipa::path(post, path = "/api/v1/me/two-factor/disable", tag = "identity", request_body = CodeBody,
     responses((status = 200, body = Data<OffBody>), (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
-pub async fn disable(State(state): State<AppState>, auth: Authenticated, ApiJson(body): ApiJson<CodeBody>) -> ApiResult<Data<OffBody>> {
+pub async fn disable(State(state): State<AppState>, auth: Authenticated, parts: Parts, ApiJson(body): ApiJson<CodeBody>) -> ApiResult<Data<OffBody>> {
     session_only(&auth)?;
     let services = &state.services;
-    second_factor::turn_off(&services.db, &services.identity, &auth.session.user, &body.code, chrono::Utc::now()).await?;
+    let client = client_addr(&parts);
+    second_factor::turn_off(&services.db, &services.identity, &services.settings.auth, &auth.session.user, &body.code, &client, chrono::Utc::now()).await?;
     Ok(Data::new(OffBody { enabled: false }))
 }
 

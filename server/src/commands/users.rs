@@ -105,8 +105,10 @@ pub async fn run(config: &AppConfig, command: UsersCommand) -> anyhow::Result<()
             println!("ended {ended} session(s) of '{username}'");
         }
         UsersCommand::ResetTwoFactor { username } => {
-            let (user, _) = accounts::user_of(db, Who::from(username.as_str())).await?;
-            domain::identity::second_factor::reset(db, cli(), user.id).await?;
+            let txn = domain::db::begin_write(db).await?;
+            let (user, _) = accounts::user_of(&txn, Who::from(username.as_str())).await?;
+            domain::identity::second_factor::reset(&txn, cli(), user.id).await?;
+            txn.commit().await?;
             println!("turned off two-factor login of '{username}' and ended its sessions");
         }
         UsersCommand::List { json } => {

@@ -1,5 +1,5 @@
-//! Requests anyone can send that make the portal write (a PeeringDB login started or
-//! completed) are rate limited per client address, so one client cannot fill the login
+//! Requests anyone can send that make the portal write or work (a PeeringDB login
+//! started or completed, a set-password link used, a two-factor code tried) are rate limited per client address, so one client cannot fill the login
 //! state table or keep the provider busy. Over the limit: `429 rate_limited` with
 //! `Retry-After`. Each process keeps its own counts (a GCRA per address).
 
@@ -16,12 +16,16 @@ use http::{HeaderValue, Method, StatusCode};
 use crate::api::error::ApiError;
 
 /// The anonymous routes that write: (method, path).
-const LIMITED: [(Method, &str); 5] = [
+const LIMITED: [(Method, &str); 9] = [
     (Method::POST, "/api/v1/auth/peeringdb/start"),
     (Method::POST, "/api/v1/auth/peeringdb/callback"),
     (Method::GET, "/auth/peeringdb/login"),
     (Method::GET, "/auth/callback"),
     (Method::POST, "/api/ui/peeringdb-callback"),
+    (Method::POST, "/api/v1/auth/password-link"),
+    (Method::POST, "/api/ui/set-password"),
+    (Method::POST, "/api/v1/auth/local/second-factor"),
+    (Method::POST, "/api/ui/login-code"),
 ];
 
 /// One limiter for the whole site.

@@ -98,8 +98,14 @@ app_test!(async fn the_account_screens_and_the_cli_make_the_same_accounts(app) {
     let carol = app.login("carol", PASSWORD).await;
     let again = app.post_json("/api/v1/auth/password-link", json!({"token": token_of(&link), "password": "another long password"})).await;
     assert_eq!(error_code(again).await, "invalid_password_link");
-    let short = app.post_json("/api/v1/auth/password-link", json!({"token": "x", "password": "short"})).await;
+    // The link is checked before the password is (no hashing for a forged link).
+    let forged = app.post_json("/api/v1/auth/password-link", json!({"token": "x", "password": "short"})).await;
+    assert_eq!(error_code(forged).await, "invalid_password_link");
+    let relink: Value = app.post_json_as(&format!("/api/v1/admin/users/{}/password-link", created["data"]["user"]["id"].as_str().unwrap()), &adm, json!({})).await.json().await.unwrap();
+    let fresh = token_of(relink["data"]["password_link"]["url"].as_str().unwrap());
+    let short = app.post_json("/api/v1/auth/password-link", json!({"token": fresh, "password": "short"})).await;
     assert_eq!(error_code(short).await, "validation_error");
+    assert!(cli(&app, &["password-link", "--username", "dave"]).contains("token="));
 
     // The same change through both.
     let id = account(&app, &adm, "carol").await["id"].as_str().unwrap().to_owned();
@@ -114,7 +120,7 @@ app_test!(async fn the_account_screens_and_the_cli_make_the_same_accounts(app) {
     let by_cli = trail(&app, "dave").await;
     let without_actor = |t: &[(String, Vec<String>, bool)]| t.iter().map(|(a, k, _)| (a.clone(), k.clone())).collect::<Vec<_>>();
     assert_eq!(without_actor(&by_screen), without_actor(&by_cli));
-    assert_eq!(by_cli.iter().map(|(a, ..)| a.as_str()).collect::<Vec<_>>(), ["user.created", "user.password_link_issued", "user.updated"]);
+    assert_eq!(by_cli.iter().map(|(a, ..)| a.as_str()).collect::<Vec<_>>(), ["user.created", "user.password_link_issued", "user.password_link_issued", "user.updated"]);
     assert!(by_screen.iter().all(|(_, _, by_person)| *by_person), "the admin is the actor");
     assert!(by_cli.iter().all(|(_, _, by_person)| !*by_person), "the CLI is the actor");
 
@@ -154,10 +160,20 @@ app_test!(async fn bad_account_input_is_refused_without_a_write(app) {
     assert_eq!(error_code(missing).await, "not_found");
     let unknown = app.post_json_as(&format!("/api/v1/admin/users/{}/disable", uuid::Uuid::new_v4()), &adm, json!({})).await;
     assert_eq!(error_code(unknown).await, "not_found");
-    // The only admin cannot demote or disable themself.
+    // The only admin cannot demote or disable themself; an admin still waiting for a
+    // first password does not count as the one who remains.
     let me = account(&app, &adm, "admin").await["id"].as_str().unwrap().to_owned();
-    let demote = app.client.patch(app.url(&format!("/api/v1/admin/users/{me}"))).header("cookie", &adm).json(&json!({"is_admin": false})).send().await.unwrap();
-    assert_eq!(error_code(demote).await, "last_admin");
+    let demote_me = || app.client.patch(app.url(&format!("/api/v1/admin/users/{me}"))).header("cookie", &adm).json(&json!({"is_admin": false})).send();
+    assert_eq!(error_code(demote_me().await.unwrap()).await, "last_admin");
+    let second: Value = app.post_json_as("/api/v1/admin/users", &adm, json!({"username": "second", "is_admin": true})).await.json().await.unwrap();
+    assert_eq!(error_code(demote_me().await.unwrap()).await, "last_admin", "the new admin cannot log in yet");
+    let token = second["data"]["password_link"]["url"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
+    assert_eq!(app.post_json("/api/v1/auth/password-link", json!({"token": token, "password": PASSWORD})).await.status(), 200);
+    let second = app.login("second", PASSWORD).await;
+    let demote = demote_me().await.unwrap();
+    assert_eq!(demote.status(), 200);
+    let adm = second;
+    let me = account(&app, &adm, "second").await["id"].as_str().unwrap().to_owned();
     assert_eq!(error_code(app.post_json_as(&format!("/api/v1/admin/users/{me}/disable"), &adm, json!({})).await).await, "last_admin");
 });
 

@@ -117,6 +117,15 @@ app_test!(async fn wrong_codes_count_towards_the_login_throttle(app) {
 
 app_test!(async fn tokens_cannot_manage_two_factor(app) {
     let cookie = operator(&app, "op").await;
+    // A pending secret is shown to the browser setting it up, never to a token.
+    assert_eq!(app.post_json_as("/api/v1/me/two-factor", &cookie, json!({})).await.status(), 200);
+    let reader: Value = app.post_json_as("/api/v1/me/tokens", &cookie, json!({"name": "ro", "scope": "read"})).await.json().await.unwrap();
+    let read = reader["data"]["secret"].as_str().unwrap();
+    let by_token: Value = app.client.get(app.url("/api/v1/me/two-factor")).header("authorization", format!("Bearer {read}")).send().await.unwrap().json().await.unwrap();
+    assert!(by_token["data"]["pending"].is_null(), "{by_token}");
+    let by_session: Value = app.get_as("/api/v1/me/two-factor", &cookie).await.json().await.unwrap();
+    assert!(by_session["data"]["pending"]["secret"].is_string());
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db().db, "UPDATE local_credential SET totp_pending_secret = NULL").await.unwrap();
     let token: Value = app.post_json_as("/api/v1/me/tokens", &cookie, json!({"name": "ci", "scope": "read-write"})).await.json().await.unwrap();
     let secret = token["data"]["secret"].as_str().unwrap();
     let begun = app.client.post(app.url("/api/v1/me/two-factor")).header("authorization", format!("Bearer {secret}")).send().await.unwrap();
@@ -126,6 +135,40 @@ app_test!(async fn tokens_cannot_manage_two_factor(app) {
     let credential = local_credential::Entity::find().filter(local_credential::Column::LoginUsername.eq("op")).one(&app.db().db).await.unwrap().unwrap();
     assert!(credential.totp_secret.is_none() && credential.totp_pending_secret.is_none());
 });
+
+app_test!(async fn turning_it_off_takes_a_right_code_within_the_login_limits(app) {
+    let cookie = operator(&app, "op").await;
+    enrol(&app, &cookie).await;
+    for _ in 0..5 {
+        let wrong = app.post_json_as("/api/v1/me/two-factor/disable", &cookie, json!({"code": "000000"})).await;
+        assert_eq!(error_code(wrong).await, "invalid_second_factor");
+    }
+    let throttled = app.post_json_as("/api/v1/me/two-factor/disable", &cookie, json!({"code": "000000"})).await;
+    assert_eq!(throttled.status(), 429);
+    let failures = crate::helpers::audit_actions(&app.db().db, domain::entities::audit_event::Column::Action.eq("auth.second_factor_failed")).await;
+    assert_eq!(failures.len(), 5, "each wrong code is audited");
+    let status: Value = app.get_as("/api/v1/me/two-factor", &cookie).await.json().await.unwrap();
+    assert_eq!(status["data"]["enabled"], true);
+});
+
+app_test!(async fn a_login_challenge_dies_with_a_password_change(app) {
+    let adm = admin(&app).await;
+    let cookie = operator(&app, "op").await;
+    enrol(&app, &cookie).await;
+    let challenge = password_step(&app, "op").await;
+    let users: Value = app.get_as("/api/v1/admin/users?q=op", &adm).await.json().await.unwrap();
+    let id = users["data"]["users"].as_array().unwrap().iter().find(|u| u["username"] == "op").unwrap()["id"].as_str().unwrap().to_owned();
+    let link: Value = app.post_json_as(&format!("/api/v1/admin/users/{id}/password-link"), &adm, json!({})).await.json().await.unwrap();
+    let token = link["data"]["password_link"]["url"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned();
+    assert_eq!(app.post_json("/api/v1/auth/password-link", json!({"token": token, "password": "a brand new password"})).await.status(), 200);
+    let stale = code_step(&app, &challenge, &totp::code_at(&enrolled_secret(&app, "op").await, now() + 30).unwrap()).await;
+    assert_eq!(error_code(stale).await, "login_challenge_expired");
+});
+
+async fn enrolled_secret(app: &TestApp, username: &str) -> String {
+    let credential = local_credential::Entity::find().filter(local_credential::Column::LoginUsername.eq(username)).one(&app.db().db).await.unwrap().unwrap();
+    credential.totp_secret.unwrap()
+}
 
 #[tokio::test]
 async fn admins_enrol_before_admin_work_when_the_exchange_requires_it() {
@@ -140,8 +183,16 @@ async fn admins_enrol_before_admin_work_when_the_exchange_requires_it() {
         assert_eq!(error_code(admin_token).await, "second_factor_enrolment_required");
         let status: Value = app.get_as("/api/v1/me/two-factor", &cookie).await.json().await.unwrap();
         assert_eq!(status["data"]["required"], true);
-        enrol(&app, &cookie).await;
+        let (_, codes) = enrol(&app, &cookie).await;
         assert_eq!(app.get_as("/api/v1/admin/requests", &cookie).await.status(), 200);
+        // An admin token works while its admin has the second factor, and is revoked with it.
+        let token: Value = app.post_json_as("/api/v1/me/tokens", &cookie, json!({"name": "ops", "scope": "admin"})).await.json().await.unwrap();
+        let secret = token["data"]["secret"].as_str().unwrap().to_owned();
+        let with_token = || app.client.get(app.url("/api/v1/admin/requests")).header("authorization", format!("Bearer {secret}")).send();
+        assert_eq!(with_token().await.unwrap().status(), 200);
+        assert_eq!(app.post_json_as("/api/v1/me/two-factor/disable", &cookie, json!({"code": codes[0]})).await.status(), 200);
+        assert_eq!(with_token().await.unwrap().status(), 401, "revoked with the second factor");
+        assert_eq!(error_code(app.get_as("/api/v1/admin/requests", &cookie).await).await, "second_factor_enrolment_required");
         // Operators are not asked.
         let op = operator(&app, "op").await;
         assert_eq!(app.get_as("/api/v1/requests", &op).await.status(), 200);

@@ -158,30 +158,33 @@ pub async fn issue_password_link(db: &DatabaseConnection, actor: Actor, who: Who
     Ok(link)
 }
 
+async fn live_link<C: ConnectionTrait>(conn: &C, token: &str) -> Result<password_link::Model, AccountError> {
+    let now = Utc::now();
+    password_link::Entity::find()
+        .filter(password_link::Column::TokenHash.eq(link_hash(token)))
+        .one(conn)
+        .await?
+        .filter(|l| l.used_at.is_none() && l.expires_at > now)
+        .ok_or(AccountError::InvalidLink)
+}
+
 /// Sets the password of the link's account: once, before it expires. The account's
 /// sessions end; its two-factor login stays as it was.
-pub async fn set_password_with_link(
-    db: &DatabaseConnection,
-    auth: &AuthSettings,
-    token: &str,
-    new_password: &SecretString,
-) -> Result<app_user::Model, AccountError> {
+pub async fn set_password_with_link(db: &DatabaseConnection, auth: &AuthSettings, token: &str, new_password: &SecretString) -> Result<app_user::Model, AccountError> {
     if token.is_empty() || token.len() > 128 {
         return Err(AccountError::InvalidLink);
     }
+    // The link is looked up before the (costly) hash, and again in the transaction.
+    live_link(db, token).await?;
     let phc = password::hash(new_password, auth.password_min_length).await?;
     let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
-    let link = password_link::Entity::find()
-        .filter(password_link::Column::TokenHash.eq(link_hash(token)))
-        .one(&txn)
-        .await?
-        .filter(|l| l.used_at.is_none() && l.expires_at > now)
-        .ok_or(AccountError::InvalidLink)?;
+    let link = live_link(&txn, token).await?;
     let (user, credential) = user_of(&txn, Who::Id(link.user_id)).await?;
     let credential = credential.ok_or(AccountError::InvalidLink)?;
     let mut c = credential.into_active_model();
     c.password_hash = Set(phc);
+    c.awaiting_password = Set(false);
     c.updated_at = Set(now);
     c.update(&txn).await?;
     let mut used = link.into_active_model();

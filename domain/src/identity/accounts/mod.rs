@@ -169,6 +169,14 @@ pub async fn user_of<C: ConnectionTrait>(conn: &C, who: Who<'_>) -> Result<(app_
     Ok((user, credential))
 }
 
+/// A unique-constraint violation (two creations racing for a username) is `UsernameTaken`.
+fn taken_or(error: DbErr, username: &str) -> AccountError {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AccountError::UsernameTaken(username.to_owned()),
+        _ => AccountError::Database(error),
+    }
+}
+
 /// The operator CLI, as the audit trail names it.
 pub fn cli() -> Actor {
     Actor::System(SystemActor::Cli)
@@ -209,7 +217,8 @@ pub async fn create(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| taken_or(e, &username))?;
     local_credential::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user.id),
@@ -221,15 +230,13 @@ pub async fn create(
         totp_pending_secret: Set(None),
         totp_enabled_at: Set(None),
         totp_last_step: Set(None),
+        awaiting_password: Set(new.password.is_none()),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AccountError::UsernameTaken(username.clone()),
-        _ => AccountError::Database(e),
-    })?;
+    .map_err(|e| taken_or(e, &username))?;
     replace_local_asns(&txn, user.id, &new.asns).await?;
     replace_networks(&txn, user.id, &networks).await?;
     audit::record(
@@ -298,6 +305,7 @@ pub async fn update(
     if let (Some(phc), Some(credential)) = (phc, credential) {
         let mut c = credential.into_active_model();
         c.password_hash = Set(phc);
+        c.awaiting_password = Set(false);
         c.updated_at = Set(now);
         c.update(&txn).await?;
         sessions::end_all_for_user(&txn, user.id).await?;

@@ -79,16 +79,17 @@ pub(super) async fn replace_networks<C: ConnectionTrait>(conn: &C, user_id: Uuid
     Ok(())
 }
 
-/// An admin who is enabled: what the last-admin rule counts.
+/// An admin who can act: enabled, and (for a local account) with a password set.
 pub(super) async fn enabled_admins<C: ConnectionTrait>(conn: &C) -> Result<Vec<Uuid>, DbErr> {
     let admins = app_user::Entity::find().filter(app_user::Column::IsAdmin.eq(true)).find_also_related(local_credential::Entity).all(conn).await?;
-    Ok(admins.into_iter().filter(|(_, c)| c.as_ref().is_none_or(|c| c.is_enabled)).map(|(u, _)| u.id).collect())
+    Ok(admins.into_iter().filter(|(_, c)| c.as_ref().is_none_or(|c| c.is_enabled && !c.awaiting_password)).map(|(u, _)| u.id).collect())
 }
 
-/// Refuses to take `user` out of the enabled admins when nobody else is one. Called
+/// Refuses to take `user` out of the admins who can act when nobody else is one. Called
 /// after [`crate::db::lock_admins`], so concurrent demotions see each other.
 pub(super) async fn keep_an_admin<C: ConnectionTrait>(conn: &C, user: &app_user::Model) -> Result<(), AccountError> {
-    if enabled_admins(conn).await?.iter().all(|id| *id == user.id) {
+    let admins = enabled_admins(conn).await?;
+    if admins == [user.id] {
         return Err(AccountError::LastAdmin(user.username.clone()));
     }
     Ok(())

@@ -27,10 +27,8 @@ pub struct MemberEventView {
     pub at: String,
     /// The audit action, e.g. `join_request.approved`.
     pub action: String,
-    /// `you`, `exchange` (an admin) or `system`.
+    /// `you`, `exchange` (an admin) or `system` (the portal on its own).
     pub actor: &'static str,
-    /// The part of the portal that acted, when `actor` is `system`.
-    pub system_actor: Option<&'static str>,
     pub from_status: Option<&'static str>,
     pub to_status: Option<&'static str>,
     /// A reason given with a rejection, suspension or removal.
@@ -61,16 +59,15 @@ pub async fn events(
         .activity
         .into_iter()
         .map(|line| {
-            let (actor, system_actor) = match line.actor {
-                AuditActor::You => ("you", None),
-                AuditActor::System(system) => ("system", Some(system.as_str())),
-                _ => ("exchange", None),
+            let actor = match line.actor {
+                AuditActor::You => "you",
+                AuditActor::System(_) => "system",
+                _ => "exchange",
             };
             MemberEventView {
                 at: line.at,
                 action: line.action_code,
                 actor,
-                system_actor,
                 from_status: line.transition.map(|(from, _)| from.as_str()),
                 to_status: line.transition.map(|(_, to)| to.as_str()),
                 reason: match line.note {
